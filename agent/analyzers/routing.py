@@ -1,0 +1,122 @@
+"""Traffic-path detectors: Service selectors and ports vs pods, empty Endpoints, workloads scaled to zero."""
+from __future__ import annotations
+
+from agent.cluster import ClusterView, Obj, event_last_seen, ref
+from agent.findings import Finding, ToolCall
+from tools.models import ActionName, ProposedAction
+
+
+def analyze(view: ClusterView) -> list[Finding]:
+    out: list[Finding] = []
+    for svc in view.objects("Service"):
+        out += _service(view, svc)
+    for dep in view.objects("Deployment") + view.objects("StatefulSet"):
+        out += _scaled_to_zero(view, dep)
+    return out
+
+
+def _matches(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _service(view: ClusterView, svc: Obj) -> list[Finding]:
+    sel = (svc.get("spec") or {}).get("selector") or {}
+    if not sel:
+        return []
+    ns = svc["metadata"].get("namespace")
+    pods = [p for p in view.objects("Pod", ns) if (p.get("status") or {}).get("phase") == "Running"]
+    matched = [p for p in pods if _matches(sel, p["metadata"].get("labels") or {})]
+    call = ToolCall("service_routing", {"namespace": ns, "service": svc["metadata"]["name"]})
+    if not matched:
+        near = _near_miss(sel, pods)
+        if near is None:
+            return []
+        pod, fixed = near
+        facts = [f"Service {ns}/{svc['metadata']['name']} selects {sel} but no running pod has those labels",
+                 f"pod {pod['metadata']['name']} has labels {pod['metadata'].get('labels')}",
+                 f"Endpoints {svc['metadata']['name']} has no ready addresses"]
+        action = ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(svc),
+                                params={"patch": {"spec": {"selector": fixed}}},
+                                rationale="point the Service selector at the pods' actual labels")
+        return [Finding("routing.selector", "service_routing", ref(svc), 0.85,
+                        f"Service {svc['metadata']['name']} selects no pods (selector mismatch)", facts,
+                        action=action, affected=ref(view.workload_of(pod)), confirm_with=[call])]
+    return _port_mismatch(view, svc, matched, call)
+
+
+def _near_miss(sel: dict[str, str], pods: list[Obj]) -> tuple[Obj, dict[str, str]] | None:
+    """A pod whose labels match the selector on every key but one: the selector's likely intent."""
+    best: tuple[Obj, dict[str, str]] | None = None
+    for pod in pods:
+        labels = pod["metadata"].get("labels") or {}
+        wrong = [k for k, v in sel.items() if labels.get(k) != v]
+        if len(wrong) == 1 and len(sel) > 1 or (len(sel) == 1 and wrong and wrong[0] in labels):
+            k = wrong[0]
+            fixed = dict(sel)
+            if k in labels:
+                fixed[k] = labels[k]
+            else:
+                continue
+            best = best or (pod, fixed)
+    return best
+
+
+def _container_ports(pod: Obj) -> dict[str | int, int]:
+    ports: dict[str | int, int] = {}
+    for c in (pod.get("spec") or {}).get("containers") or []:
+        for p in c.get("ports") or []:
+            ports[p["containerPort"]] = p["containerPort"]
+            if p.get("name"):
+                ports[p["name"]] = p["containerPort"]
+    return ports
+
+
+def _port_mismatch(view: ClusterView, svc: Obj, pods: list[Obj], call: ToolCall) -> list[Finding]:
+    ports = _container_ports(pods[0])
+    if not ports:
+        return []
+    out: list[Finding] = []
+    for i, sp in enumerate((svc.get("spec") or {}).get("ports") or []):
+        target = sp.get("targetPort", sp.get("port"))
+        if target in ports:
+            continue
+        numeric = sorted({v for v in ports.values()})
+        if len(numeric) != 1:
+            continue
+        fixed = [dict(p) for p in svc["spec"]["ports"]]
+        fixed[i]["targetPort"] = numeric[0]
+        facts = [f"Service {svc['metadata']['name']} port {sp.get('port')} targets {target}, "
+                 f"but the pods listen on {numeric[0]}"]
+        action = ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(svc),
+                                params={"patch": {"spec": {"ports": fixed}}},
+                                rationale=f"send traffic to the port the pods listen on ({numeric[0]})")
+        out.append(Finding("routing.port", "service_routing", ref(svc), 0.8,
+                           f"Service {svc['metadata']['name']} targets a port no pod listens on", facts,
+                           action=action, affected=ref(view.workload_of(pods[0])), confirm_with=[call]))
+    return out
+
+
+def _scaled_to_zero(view: ClusterView, wl: Obj) -> list[Finding]:
+    if (wl.get("spec") or {}).get("replicas", 1) != 0:
+        return []
+    ns, name = wl["metadata"].get("namespace"), wl["metadata"]["name"]
+    before = 0
+    for ev in view.events_for(wl, include_children=False):
+        msg = ev.get("message", "")
+        if ev.get("reason") == "ScalingReplicaSet" and " to 0 from " in msg:
+            before = int(msg.rsplit(" from ", 1)[1].split()[0])
+            facts = [f"{wl['kind']} {ns}/{name} has spec.replicas 0: '{msg}' at "
+                     f"{event_last_seen(ev):%Y-%m-%d %H:%M}Z"]
+            break
+    else:
+        facts = [f"{wl['kind']} {ns}/{name} has spec.replicas 0 and no pods"]
+    served = any(_matches((s.get("spec") or {}).get("selector") or {"-": "-"},
+                          ((wl.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels") or {})
+                 for s in view.objects("Service", ns))
+    if not served and not before:
+        return []
+    replicas = before or 2
+    action = ProposedAction(action=ActionName.SCALE_WORKLOAD, target=ref(wl), params={"replicas": replicas},
+                            rationale=f"restore the {replicas} replicas it ran before")
+    return [Finding("routing.zero", "scaled_to_zero", ref(wl), 0.75 if served else 0.6,
+                    f"{wl['kind']} {name} is scaled to zero", facts, action=action, affected=ref(wl))]

@@ -1,0 +1,1 @@
+"""Reasoner implementations: `rules` (deterministic, the default) and `llm` (OpenAI-compatible)."""
