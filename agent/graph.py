@@ -72,8 +72,12 @@ class _Nodes:
         view = ClusterView(inv, now=self.tools.now())
         focused = focus_workloads(view, focus)
         findings = run_analyzers(view)
-        for f in findings:
-            f.score = round(f.score * relevance(view, f, focus, focused), 3)
+        weights = [relevance(view, f, focus, focused) for f in findings]
+        focus_healthy = not any(w >= 0.9 and f.score >= 0.5 for f, w in zip(findings, weights))
+        for f, w in zip(findings, weights):
+            # When what the on-call named is itself healthy, a fault next to it is the likely cause.
+            w = 0.85 if focus_healthy and w == 0.6 and f.score >= 0.8 else w
+            f.score = round(f.score * w, 3)
         findings.sort(key=lambda f: f.score, reverse=True)
         emit("plan", f"Looking at {focus.describe()}; read {len(inv.sources)} API lists"
              + (f" ({len(inv.errors)} failed: {'; '.join(inv.errors[:2])})" if inv.errors else ""))

@@ -58,23 +58,23 @@ def _raw(server: SandboxServer, result: ToolResult) -> bytes:
     return body
 
 
-def _calls(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(group, tool, args) for one scenario, derived from what the scenario holds."""
+def _calls(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(tool, args) for one scenario, derived from what the scenario holds."""
     objects = doc["cluster"]["objects"]
-    out: list[tuple[str, str, dict[str, Any]]] = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for block in doc["cluster"].get("logs") or []:
         args = {"namespace": block["namespace"], "pod": block["pod"], "previous": bool(block.get("previous"))}
         if block.get("container"):
             args["container"] = block["container"]
-        out.append(("pod_logs", "pod_logs", args))
+        out.append(("pod_logs", args))
     for ns in sorted({o["metadata"].get("namespace") for o in objects if o["kind"] == "Event"} - {None}):
-        out.append(("events", "events", {"namespace": ns}))
+        out.append(("events", {"namespace": ns}))
     for o in objects:
         m = o["metadata"]
         if o["kind"] in WORKLOAD_KINDS:
-            out.append(("describe", "workload_status", {"kind": o["kind"], "namespace": m["namespace"], "name": m["name"]}))
+            out.append(("workload_status", {"kind": o["kind"], "namespace": m["namespace"], "name": m["name"]}))
         elif o["kind"] == "Pod":
-            out.append(("describe", "pod_detail", {"namespace": m["namespace"], "name": m["name"]}))
+            out.append(("pod_detail", {"namespace": m["namespace"], "name": m["name"]}))
     return out
 
 
@@ -86,12 +86,12 @@ def bench_scenario(path: Path, rows: dict[str, Row]) -> None:
         kubeconfig = server.write_kubeconfig(Path(tmp) / "kubeconfig")
         ctx: ToolContext = build_context(Settings(kubeconfig=str(kubeconfig), prometheus_url=server.prometheus_url),
                                          now=lambda: now)
-        for group, tool, args in _calls(doc):
+        for tool, args in _calls(doc):
             t0 = time.perf_counter()
             result = call_tool(tool, args, ctx)
             elapsed = time.perf_counter() - t0
             raw = _raw(server, result)
-            for key in (group, f"{group}:{path.stem}"):
+            for key in (tool, f"scenario {path.stem}"):
                 row = rows[key]
                 row.calls += 1
                 row.errors += result.status.value == "error"
@@ -103,10 +103,10 @@ def bench_scenario(path: Path, rows: dict[str, Row]) -> None:
 
 
 def _table(rows: dict[str, Row]) -> str:
-    head = f"{'tool group':<44} {'calls':>5} {'err':>3} {'raw KB':>8} {'raw tok':>8} {'out KB':>7} " \
+    head = f"{'tool / scenario (all four tools)':<44} {'calls':>5} {'err':>3} {'raw KB':>8} {'raw tok':>8} {'out KB':>7} " \
            f"{'out tok':>7} {'ratio':>6} {'ms p50':>7} {'ms max':>7}"
     lines = [head, "-" * len(head)]
-    for key in sorted(rows, key=lambda k: (":" in k, k)):
+    for key in sorted(rows, key=lambda k: (k.startswith("scenario "), k)):
         r = rows[key]
         ratio = r.raw_bytes / max(r.out_bytes, 1)
         lines.append(f"{key:<44} {r.calls:>5} {r.errors:>3} {r.raw_bytes / 1024:>8.1f} {r.raw_tokens:>8} "

@@ -51,7 +51,7 @@ def build_services(settings: Settings, *, client: WebClient, redis_client: redis
         config=cfg, client=client, redis=rc, index=IncidentIndex(rc),
         jobs=JobQueue(rc, queue_name=settings.queue_name, job_timeout_s=settings.job_timeout_s,
                       redis_url=settings.redis_url),
-        deduper=Deduper(rc, ttl_s=settings.dedupe_ttl_s),
+        deduper=Deduper(lambda: connect(settings.redis_url, single=True), ttl_s=settings.dedupe_ttl_s),
         approvers=Approvers(client, user_ids=settings.approver_user_ids, group_ids=settings.approver_group_ids,
                             allow_self_approval=settings.allow_self_approval),
         approvals=ApprovalStore(rc, ttl_s=settings.approval_ttl_s, audit=audit), audit=audit)

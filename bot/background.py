@@ -5,7 +5,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from queue import SimpleQueue
 from typing import Any, ParamSpec
 
 log = logging.getLogger(__name__)
@@ -62,13 +63,17 @@ class AfterAck:
     """A few threads for after-ack work, which first gives way to requests in flight (up to `yield_s`).
 
     Bolt's lazy listeners do the same hand-off but deep-copy the request and its
-    WebClient for every call, which costs more CPU than the ack itself.
+    WebClient for every call, which costs more CPU than the ack itself. The
+    threads start here, once: a handler only puts a job on a queue (starting a
+    thread per burst, as ThreadPoolExecutor does, makes handlers wait on each other).
     """
 
     def __init__(self, *, threads: int = 8, yield_s: float = 2.0, on_error: ErrorHandler = _log_error) -> None:
         self.in_flight = InFlight()
         self.yield_s, self.on_error = yield_s, on_error
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="debugbot-after-ack")
+        self._jobs: SimpleQueue[tuple[Callable[[], None], Future[None]]] = SimpleQueue()
+        for n in range(threads):
+            threading.Thread(target=self._work, name=f"debugbot-after-ack-{n}", daemon=True).start()
 
     def defer(self, body: dict[str, Any], fn: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> Future[None]:
         """Run `fn` soon; an exception goes to `on_error` (the app's global error handler) with `body`."""
@@ -80,4 +85,12 @@ class AfterAck:
             except Exception as exc:  # noqa: BLE001 - the Bolt global error handler's twin
                 self.on_error(exc, body)
 
-        return self._pool.submit(run)
+        done: Future[None] = Future()
+        self._jobs.put((run, done))
+        return done
+
+    def _work(self) -> None:
+        while True:
+            run, done = self._jobs.get()
+            run()
+            done.set_result(None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,13 +16,25 @@ REDIS_ERROR = "debugbot_redis_error"  # BoltContext key: why Redis could not be 
 
 
 class Deduper:
-    """`SET key NX EX ttl`: the first delivery of an id wins, for `ttl_s` seconds."""
+    """`SET key NX EX ttl`: the first delivery of an id wins, for `ttl_s` seconds.
 
-    def __init__(self, client: redis.Redis, *, ttl_s: int, prefix: str = "debugbot") -> None:
-        self.client, self.ttl_s, self.prefix = client, ttl_s, prefix
+    This runs before every ack, so each handler thread gets a connection of its own
+    (`connect()` is called once per thread): under a burst, a shared pool's lock
+    became the longest wait of the whole ack.
+    """
+
+    def __init__(self, connect: Callable[[], redis.Redis], *, ttl_s: int, prefix: str = "debugbot") -> None:
+        self.connect, self.ttl_s, self.prefix = connect, ttl_s, prefix
+        self._local = threading.local()
+
+    def _client(self) -> redis.Redis:
+        client: redis.Redis | None = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.connect()
+        return client
 
     def first(self, kind: str, key: str) -> bool:
-        return bool(self.client.set(f"{self.prefix}:dedupe:{kind}:{key}", "1", nx=True, ex=self.ttl_s))
+        return bool(self._client().set(f"{self.prefix}:dedupe:{kind}:{key}", "1", nx=True, ex=self.ttl_s))
 
 
 def delivery_key(body: dict[str, Any]) -> tuple[str, str] | None:

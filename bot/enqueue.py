@@ -36,10 +36,14 @@ def unreachable(url: str) -> QueueUnavailable:
     return QueueUnavailable(f"Redis at {redact_url(url)} is unreachable; try again in a minute")
 
 
-def connect(url: str) -> redis.Redis:
-    """A client that fails fast when Redis is down, so a Slack handler still acks in time."""
+def connect(url: str, *, single: bool = False) -> redis.Redis:
+    """A client that fails fast when Redis is down, so a Slack handler still acks in time.
+
+    `single`: one connection of its own instead of a pool (see Deduper: one per handler thread).
+    """
     return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2.0,
-                                retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1))
+                                retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
+                                single_connection_client=single)
 
 
 class JobQueue:

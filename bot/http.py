@@ -6,10 +6,10 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from socketserver import ThreadingMixIn
+from queue import SimpleQueue
 from typing import Any
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 import redis
 from pydantic import ValidationError
@@ -100,9 +100,40 @@ class BotWSGI:
         return _reply(start_response, status, {"ok": status == 200, **outcome.as_dict()})
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    request_queue_size = 128
+class _PooledWSGIServer(WSGIServer):
+    """wsgiref with a fixed pool of handler threads fed from a queue of accepted connections.
+
+    A thread per request (ThreadingMixIn) makes a burst of 50 start 50 threads that then
+    queue on the same locks (Redis pool, GIL); a few long-lived threads answer it sooner.
+    """
+
+    request_queue_size = 256
+
+    def __init__(self, address: tuple[str, int], handler: type[WSGIRequestHandler], *, threads: int) -> None:
+        super().__init__(address, handler)
+        self._accepted: SimpleQueue[tuple[Any, Any] | None] = SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"debugbot-http-{n}", daemon=True)
+                         for n in range(threads)]
+        for thread in self._threads:
+            thread.start()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._accepted.put((request, client_address))
+
+    def _work(self) -> None:
+        while (item := self._accepted.get()) is not None:
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - socketserver's own contract: report and go on
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in self._threads:
+            self._accepted.put(None)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -113,10 +144,11 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class HTTPServer:
-    """`BotWSGI` served by wsgiref with a thread per request."""
+    """`BotWSGI` served by wsgiref with a pool of `threads` handler threads."""
 
-    def __init__(self, wsgi: WSGIApp, *, host: str = "127.0.0.1", port: int = 3000) -> None:
-        self.server = make_server(host, port, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    def __init__(self, wsgi: WSGIApp, *, host: str = "127.0.0.1", port: int = 3000, threads: int = 8) -> None:
+        self.server = _PooledWSGIServer((host, port), _QuietHandler, threads=threads)
+        self.server.set_app(wsgi)
         self._thread: threading.Thread | None = None
 
     @property

@@ -46,8 +46,8 @@ class BotConfig:
     def from_settings(cls, settings: Settings, **overrides: Any) -> BotConfig:
         values: dict[str, Any] = {
             "redis_url": settings.redis_url, "allowed_channels": frozenset(settings.allowed_channels),
-            "alert_channel": getattr(settings, "alert_channel", None),
-            "alertmanager_token": _secret(getattr(settings, "alertmanager_token", None)),
+            "alert_channel": settings.alert_channel,
+            "alertmanager_token": _secret(settings.alertmanager_token),
             "oncall_group_id": settings.oncall_group_id, "approval_ttl_s": settings.approval_ttl_s,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -84,6 +85,7 @@ def _failed_row(path: Path, why: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    logging.getLogger("tools").setLevel(logging.ERROR)  # failed tool calls are data in the transcript
     files = scenario_files(args.paths)
     if not files:
         print("eval: no scenario files found in " + " ".join(args.paths), file=sys.stderr)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sandbox.checks import parse_path
 from sandbox.controllers import reconcile
+from sandbox.defaults import apply_defaults
 from sandbox.events import from_events_v1, to_events_v1
 from sandbox.k8s_api import Context, Target, scale_of
 from sandbox.patching import PatchError, json_patch, merge_patch, strategic_merge
@@ -183,6 +184,7 @@ def commit(ctx: Context, req: Request, target: Target, old: Obj | None, new: Obj
     new.setdefault("apiVersion", old["apiVersion"] if old else target.rt.api_version)
     new.setdefault("kind", target.rt.store_kind)
     _check_identity(target, old, new)
+    apply_defaults(new)
     meta = new["metadata"]
     if target.rt.namespaced:
         meta["namespace"] = target.namespace

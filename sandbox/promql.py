@@ -10,17 +10,12 @@ from sandbox.promql_values import (
 )
 from sandbox.series import Labels, SeriesStore, format_ts, format_value
 
-__all__ = ["PromQLError", "Unsupported", "instant_query", "range_query", "evaluate_instant"]
+__all__ = ["PromQLError", "Unsupported", "instant_query", "range_query"]
 MAX_POINTS = 11_000
 
 
-def evaluate_instant(store: SeriesStore, query: str, ts_ms: int) -> Value:
-    """The query's value at one time (the simulated clock unless the caller says otherwise)."""
-    node = parse(query)
-    return Evaluator(store, start_ms=ts_ms, end_ms=ts_ms).eval(node, ts_ms)
-
-
 def instant_query(store: SeriesStore, query: str, ts_ms: int) -> dict[str, Any]:
+    """The query's value at one time (the simulated clock unless the caller gave `time`)."""
     node = parse(query)
     value = Evaluator(store, start_ms=ts_ms, end_ms=ts_ms).eval(node, ts_ms)
     if _static_kind(node) == "range vector":

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox import kinds
+from sandbox.defaults import apply_defaults
 from sandbox.scenario import Scenario, format_time, parse_time
 
 Key = tuple[str, "str | None", str]
@@ -99,7 +100,7 @@ class World:
             meta.setdefault("uid", (old or {}).get("metadata", {}).get("uid") or stable_uid(key))
             meta.setdefault("creationTimestamp", format_time(self.now))
             meta["resourceVersion"] = self.next_rv()
-            self._store.setdefault(key[0], {})[(key[1], key[2])] = obj
+            self._store.setdefault(key[0], {})[(key[1], key[2])] = apply_defaults(obj)
             self.version += 1
             return obj
 
@@ -138,7 +139,7 @@ class World:
         meta.setdefault("creationTimestamp", format_time(self.now))
         if not str(meta.get("resourceVersion", "")).isdigit():
             meta["resourceVersion"] = self.next_rv()
-        self._store.setdefault(key[0], {})[(key[1], key[2])] = obj
+        self._store.setdefault(key[0], {})[(key[1], key[2])] = apply_defaults(obj)
 
     def _derive_namespaces(self) -> None:
         """Every namespace used (and `default`) exists as a Namespace object, as in a cluster."""

@@ -41,18 +41,30 @@ class Inventory:
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    _by_ns: dict[tuple[str, str | None], list[dict[str, Any]]] | None = field(default=None, repr=False)
+    _by_name: dict[tuple[str, str | None, str], dict[str, Any]] | None = field(default=None, repr=False)
+
+    def _index(self) -> None:
+        self._by_ns, self._by_name = {}, {}
+        for kind, items in self.objects.items():
+            for o in items:
+                meta = o.get("metadata", {})
+                self._by_ns.setdefault((kind, meta.get("namespace")), []).append(o)
+                self._by_name[(kind, meta.get("namespace"), meta.get("name", ""))] = o
 
     def of(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
-        items = self.objects.get(kind, [])
         if namespace is None:
-            return items
-        return [o for o in items if o.get("metadata", {}).get("namespace") == namespace]
+            return self.objects.get(kind, [])
+        if self._by_ns is None:
+            self._index()
+        assert self._by_ns is not None
+        return self._by_ns.get((kind, namespace), [])
 
     def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
-        for obj in self.of(kind, namespace):
-            if obj.get("metadata", {}).get("name") == name:
-                return obj
-        return None
+        if self._by_name is None:
+            self._index()
+        assert self._by_name is not None
+        return self._by_name.get((kind, namespace, name))
 
 
 def _list(kube: Kube, inv: Inventory, kind: str, path: str) -> None:
@@ -65,7 +77,34 @@ def _list(kube: Kube, inv: Inventory, kind: str, path: str) -> None:
         item.setdefault("kind", kind)
         if kind != "ConfigMap":  # who changed which key when: kept only where analyzers read it
             item.get("metadata", {}).pop("managedFields", None)
-    inv.objects.setdefault(kind, []).extend(redact_obj(items))
+        _redact_in_place(item)
+    inv.objects.setdefault(kind, []).extend(items)
+
+
+def _pod_specs(item: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = item.get("spec") or {}
+    tmpl = spec.get("template") or ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
+    return [s for s in (spec if item.get("kind") == "Pod" else None, tmpl.get("spec")) if isinstance(s, dict)]
+
+
+def _redact_in_place(item: dict[str, Any]) -> None:
+    """Redact the fields that can carry credentials (env, args, annotations, data, messages).
+
+    A deep walk of every field of 5,000 pods costs seconds; credentials live in
+    these few places, and everything else (statuses, labels, specs' numbers) is
+    structure. Secrets are never listed at all.
+    """
+    meta = item.get("metadata") or {}
+    if meta.get("annotations"):
+        meta["annotations"] = redact_obj(meta["annotations"])
+    for key in ("data", "message", "note"):
+        if key in item:
+            item[key] = redact_obj(item[key])
+    for spec in _pod_specs(item):
+        for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+            for key in ("env", "args", "command"):
+                if c.get(key):
+                    c[key] = redact_obj(c[key])
 
 
 def fetch_inventory(api: k8s.ApiClient, *, namespaces: list[str] | None = None,

@@ -135,6 +135,8 @@ def _translate(path: str, status: int, body: str | bytes) -> UpstreamError:
         return Forbidden(f"forbidden ({status}) on {where}: {msg}", status=status)
     if status == 404:
         return NotFound(f"not found (404) on {where}: {msg}", status=status)
+    if status == 400:
+        return UpstreamError(f"the API server refused (400) {where}: {msg}", status=status)
     if status in (408, 504):
         return UpstreamTimeout(f"timeout ({status}) on {where}: {msg}", status=status)
     return UpstreamError(f"API server error ({status}) on {where}: {msg}", status=status)

@@ -13,8 +13,11 @@ from tools.context import ToolContext
 from tools.errors import UpstreamError
 from tools.k8s_common import NAME_PATTERN, NamespacedArgs, Obj, conditions_text, meta, name_of
 from tools.models import ToolResult, ToolStatus
-from tools.timefmt import when
+from tools.timefmt import ago, parse_time, when
 
+NODE_LABELS = ("node.kubernetes.io/instance-type", "topology.kubernetes.io/zone", "cloud.google.com/gke-nodepool",
+               "eks.amazonaws.com/nodegroup", "kubernetes.azure.com/agentpool", "karpenter.sh/nodepool", "node-pool",
+               "nodepool")
 PRESSURES = ("MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable")
 
 
@@ -68,9 +71,13 @@ def _node_lines(node: Obj, requested: dict[str, Decimal] | None, now: datetime) 
             f" ({100 * requested.get(r, Decimal(0)) / qty(alloc[r]):.0f}%)" for r in ("cpu", "memory") if qty(alloc.get(r, 0)))
         usage += f", pods {requested.get('pods', 0):g}/{alloc.get('pods', '?')}"
     info = st.get("nodeInfo") or {}
+    labels = meta(node).get("labels") or {}
+    where = ", ".join(str(labels[k]) for k in NODE_LABELS if labels.get(k))
     head = (f"node {name_of(node)}: Ready={ready.get('status', 'Unknown')}"
             + (" UNSCHEDULABLE (cordoned)" if spec.get("unschedulable") else "")
-            + f", kubelet {info.get('kubeletVersion', '?')}{usage}")
+            + f", age {ago(parse_time(meta(node).get('creationTimestamp')), now).removesuffix(' ago')}"
+            + f", kubelet {info.get('kubeletVersion', '?')}, {info.get('architecture') or labels.get('kubernetes.io/arch', '?')}"
+            + (f" ({where})" if where else "") + usage)
     lines = [head]
     if ready.get("status") != "True":
         lines.append(f"  Ready={ready.get('status', 'Unknown')} {ready.get('reason', '')}: {ready.get('message', '')} "

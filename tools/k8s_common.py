@@ -30,6 +30,15 @@ def labels_of(obj: Obj) -> dict[str, str]:
     return {str(k): str(v) for k, v in (meta(obj).get("labels") or {}).items()}
 
 
+def clip(text: object, limit: int = 300) -> str:
+    """Long messages keep their head and their tail: the root cause of an error is often at its end."""
+    s = str(text)
+    if len(s) <= limit:
+        return s
+    head = limit * 3 // 5
+    return f"{s[:head]} ... {s[-(limit - head - 5):]}"
+
+
 def selector_string(sel: Obj | None) -> str | None:
     """A LabelSelector as the `labelSelector` query parameter; None when it selects nothing."""
     if not sel:
@@ -101,11 +110,11 @@ def state_text(state: Obj | None, now: datetime) -> str:
         return f"running since {when((state['running'] or {}).get('startedAt'), now)}"
     if "waiting" in state:
         w = state["waiting"] or {}
-        msg = f": {str(w['message'])[:200]}" if w.get("message") else ""
+        msg = f": {clip(w['message'], 240)}" if w.get("message") else ""
         return f"waiting {w.get('reason', '?')}{msg}"
     if "terminated" in state:
         t = state["terminated"] or {}
-        msg = f" ({str(t['message'])[:160]})" if t.get("message") else ""
+        msg = f" ({clip(t['message'], 200)})" if t.get("message") else ""
         return (f"terminated {t.get('reason', '?')} exit code {t.get('exitCode', '?')}{msg}, started "
                 f"{stamp(parse_time(t.get('startedAt')))}, finished {when(t.get('finishedAt'), now)}")
     return "state unknown"
@@ -147,7 +156,7 @@ def pod_summary(pod: Obj, now: datetime) -> list[str]:
     st, spec = pod.get("status") or {}, pod.get("spec") or {}
     statuses = st.get("containerStatuses") or []
     ready = sum(1 for c in statuses if c.get("ready"))
-    reason = f" ({st['reason']}: {str(st.get('message', ''))[:160]})" if st.get("reason") else ""
+    reason = f" ({st['reason']}: {clip(st.get('message', ''), 200)})" if st.get("reason") else ""
     created = parse_time(meta(pod).get("creationTimestamp"))
     head = (f"pod {name_of(pod)}: {st.get('phase', '?')}{reason}, node {spec.get('nodeName') or '(unscheduled)'}, "
             f"{ready}/{len(spec.get('containers') or [])} ready, age {ago(created, now).replace(' ago', '')}")
@@ -157,7 +166,7 @@ def pod_summary(pod: Obj, now: datetime) -> list[str]:
     for cond in st.get("conditions") or []:
         if cond.get("status") != "True" and (cond.get("reason") or cond.get("message")):
             lines.append(f"  condition {cond.get('type')}={cond.get('status')} {cond.get('reason', '')}: "
-                         f"{str(cond.get('message', ''))[:200]}")
+                         f"{clip(cond.get('message', ''), 240)}")
     for cs in (st.get("initContainerStatuses") or []):
         if not (cs.get("state") or {}).get("terminated", {}).get("exitCode") == 0:
             lines.append("  init " + container_status_text(cs, now))
@@ -167,5 +176,5 @@ def pod_summary(pod: Obj, now: datetime) -> list[str]:
 
 def conditions_text(conditions: list[Obj] | None, now: datetime) -> list[str]:
     return [f"{c.get('type')}={c.get('status')}" + (f" {c['reason']}" if c.get("reason") else "")
-            + (f": {str(c['message'])[:200]}" if c.get("message") else "")
+            + (f": {clip(c['message'], 240)}" if c.get("message") else "")
             + f" (since {when(c.get('lastTransitionTime'), now)})" for c in conditions or []]

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from tools.context import ToolContext
-from tools.k8s_common import NAME_PATTERN, NamespacedArgs, Obj, meta
+from tools.k8s_common import NAME_PATTERN, NamespacedArgs, Obj, clip, meta
 from tools.k8s_kinds import kind_info
 from tools.models import ToolResult, ToolStatus
 from tools.redact import redact
@@ -86,7 +86,7 @@ def event_lines(groups: list[EventGroup], now: datetime, *, limit: int = MAX_GRO
     for g in groups[:limit]:
         span = f", first {ago(g.first, now)}" if g.count > 1 and g.first and g.first != g.last else ""
         lines.append(f"{ago(g.last, now)} ({stamp(g.last)}) x{g.count} {g.type} {g.reason} {g.obj}: "
-                     f"{g.message[:300]}{span}")
+                     f"{clip(g.message, 400)}{span}")
     if len(groups) > limit:
         lines.append(f"... {len(groups) - limit} older event groups not shown")
     return lines

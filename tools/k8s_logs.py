@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tools.context import ToolContext
-from tools.errors import InvalidArgs
+from tools.errors import InvalidArgs, UpstreamError
 from tools.k8s_common import NAME_PATTERN, NamespacedArgs, Obj, container_status_text, meta
 from tools.logcompress import compress_logs
 from tools.models import ToolResult, ToolStatus
@@ -57,8 +57,14 @@ def pod_logs(args: LogsArgs, ctx: ToolContext) -> ToolResult:
     base = f"/api/v1/namespaces/{args.namespace}/pods/{args.pod}"
     pod = kube.get(base)
     container, status = _pick_container(pod, args.container)
-    raw = kube.get_text(f"{base}/log", {"container": container, "previous": args.previous or None,
-                                        "tailLines": args.tail_lines, "sinceSeconds": args.since_seconds})
+    try:
+        raw = kube.get_text(f"{base}/log", {"container": container, "previous": args.previous or None,
+                                            "tailLines": args.tail_lines, "sinceSeconds": args.since_seconds})
+    except UpstreamError as exc:
+        if exc.status != 400 or "waiting to start" not in str(exc):
+            raise
+        return ToolResult(status=ToolStatus.NO_DATA, invocation=kube.invocation,
+                          text=f"no logs: {str(exc).split(': ', 1)[-1]} (the container has not run yet)")
     fetched = raw.splitlines()
     lines = _grep(fetched, args.grep)
     run = "previous (terminated) run" if args.previous else "current run"

@@ -53,7 +53,8 @@ def volume_text(vol: Obj) -> str:
 
 
 def container_spec_lines(c: Obj) -> list[str]:
-    lines = [f"container {c.get('name')}: image {c.get('image')}"]
+    policy = f" (pull {c['imagePullPolicy']})" if c.get("imagePullPolicy") else ""
+    lines = [f"container {c.get('name')}: image {c.get('image')}{policy}"]
     if c.get("command") or c.get("args"):
         lines.append(f"  command {redact(' '.join(map(str, (c.get('command') or []) + (c.get('args') or []))))[:300]}")
     ports = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}" + (f" ({p['name']})" if p.get("name") else "")
@@ -71,6 +72,21 @@ def container_spec_lines(c: Obj) -> list[str]:
     return lines
 
 
+def _pod_spec_line(spec: Obj) -> str:
+    """Service account, pull secrets, networking and scheduling settings that differ from the defaults."""
+    parts = [f"serviceAccount {spec.get('serviceAccountName') or 'default'}"]
+    pull = [s.get("name") for s in spec.get("imagePullSecrets") or []]
+    parts.append(f"imagePullSecrets {', '.join(map(str, pull))}" if pull else "no imagePullSecrets")
+    if spec.get("hostNetwork"):
+        parts.append("hostNetwork true")
+    if spec.get("hostNetwork") or spec.get("dnsPolicy", "ClusterFirst") != "ClusterFirst":
+        parts.append(f"dnsPolicy {spec.get('dnsPolicy', 'ClusterFirst')}")
+    for key in ("priorityClassName", "schedulerName", "runtimeClassName", "restartPolicy"):
+        if spec.get(key) and not (key == "restartPolicy" and spec[key] == "Always"):
+            parts.append(f"{key} {spec[key]}")
+    return "spec: " + ", ".join(parts)
+
+
 def describe_pod(pod: Obj, now: datetime) -> list[str]:
     spec, st = pod.get("spec") or {}, pod.get("status") or {}
     lines = [f"pod {meta(pod).get('namespace')}/{name_of(pod)}: phase {st.get('phase', '?')}"
@@ -79,6 +95,7 @@ def describe_pod(pod: Obj, now: datetime) -> list[str]:
              f"{qos_class(pod)}, owner {owner_of(pod) or 'none'}, created "
              f"{when(meta(pod).get('creationTimestamp'), now)}"]
     lines += ["conditions: " + "; ".join(conditions_text(st.get("conditions"), now))] if st.get("conditions") else []
+    lines.append(_pod_spec_line(spec))
     for key in ("nodeSelector", "tolerations", "affinity"):
         if spec.get(key):
             lines.append(f"{key}: {spec[key]}"[:300])

@@ -82,6 +82,20 @@ def _status_line(kind: str, obj: Obj) -> str:
     return f"type {spec.get('type', 'ClusterIP')}, selector {spec.get('selector') or 'none'}"
 
 
+def _strategy_line(kind: str, obj: Obj) -> str | None:
+    """How it rolls out: strategy with maxSurge/maxUnavailable, deadlines, partition, pod management."""
+    spec = obj.get("spec") or {}
+    strategy = spec.get("strategy") or spec.get("updateStrategy")
+    if kind not in ("Deployment", "StatefulSet", "DaemonSet") or not strategy:
+        return None
+    params = strategy.get("rollingUpdate") or {}
+    extra = ", ".join(f"{k} {v}" for k, v in params.items())
+    for key in ("progressDeadlineSeconds", "minReadySeconds", "podManagementPolicy", "paused"):
+        if key in spec:
+            extra += f", {key} {spec[key]}"
+    return f"strategy {strategy.get('type', '?')}" + (f": {extra.strip(', ')}" if extra else "")
+
+
 def _pods_for(kube: Kube, kind: str, obj: Obj, ns: str) -> tuple[list[Obj], list[str]]:
     """Pods of the workload via its selector (Jobs of a CronJob first), and extra lines (jobs, ReplicaSets)."""
     spec, extra = obj.get("spec") or {}, []
@@ -131,6 +145,7 @@ def workload_status(args: WorkloadArgs, ctx: ToolContext) -> ToolResult:
     obj = kube.get(kind_info(args.kind).path(args.namespace, args.name))
     pods, extra = _pods_for(kube, args.kind, obj, args.namespace)
     lines = [f"{args.kind} {args.namespace}/{args.name}: {_status_line(args.kind, obj)}"]
+    lines += [s for s in [_strategy_line(args.kind, obj)] if s]
     lines += conditions_text((obj.get("status") or {}).get("conditions"), now)
     template = ((obj.get("spec") or {}).get("jobTemplate") or {}).get("spec", {}).get("template") \
         if args.kind == "CronJob" else (obj.get("spec") or {}).get("template")

@@ -135,8 +135,7 @@ def cpu_throttling(args: PodsArgs, ctx: ToolContext) -> ToolResult:
 
 
 def gc_time(args: PodsArgs, ctx: ToolContext) -> ToolResult:
-    """JVM garbage collection: average pause, collections per second, and heap used by pool (longer pauses
-    without more collections point away from the heap)."""
+    """JVM garbage collection per pod: average pause, collections per second, and heap used by pool."""
     call = PromCall(ctx, args.minutes)
     sel = _pods_sel(args)
     w = call.rate_window(f"jvm_gc_pause_seconds_sum{{{sel}}}")

@@ -2,9 +2,11 @@
 
 Every rule is tried only where one of its needles (a plain substring: `xox`,
 `AKIA`, `://`, `password`...) occurs, found with `str.find`, and works on a
-whole block of lines at once: no rule crosses a newline, except PEM blocks and
-Secret manifests, which are multi-line by nature. So redacting 100k log lines
-costs a few dozen C-speed scans instead of a Python loop of regexes per line.
+whole block of lines at once. So redacting 100k log lines costs a few dozen
+C-speed scans instead of a Python loop of regexes per line. In block mode no
+rule adds, removes or crosses a newline (so joined strings split back); the
+multi-line forms (PEM blocks, Secret manifests, YAML block scalars, two-line
+`name:`/`value:` entries) apply only to a text redacted as one piece.
 """
 from __future__ import annotations
 

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     approver_group_ids: CsvList = Field(default_factory=list)
     allow_self_approval: bool = True
     oncall_group_id: str | None = None
+    alert_channel: str | None = None  # where webhook alerts open their thread (or ?channel= on the URL)
+    alertmanager_token: SecretStr | None = None  # shared token the Alertmanager webhook must send
     http_port: int = Field(default=3000, ge=1, le=65535)
 
     # Queue and state
@@ -63,6 +65,9 @@ class Settings(BaseSettings):
     queue_name: str = "debugbot"
     job_timeout_s: int = Field(default=600, gt=0)
     approval_ttl_s: int = Field(default=3600, gt=0)
+    checkpoint_ttl_s: int | None = Field(default=None, gt=0)
+    audit_maxlen: int = Field(default=100_000, gt=0)
+    abandoned_after_s: int = Field(default=90, gt=0)  # a job whose worker vanished is reported this long after
     dedupe_ttl_s: int = Field(default=600, gt=0)
 
     # Reasoner

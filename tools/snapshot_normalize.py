@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tools.k8s_common import Obj, labels_of, meta, name_of, owner_of
+from tools.k8s_common import Obj, clip, labels_of, meta, name_of, owner_of
 
 Norm = dict[str, Any]
 
@@ -15,7 +15,7 @@ def _state(state: Obj | None) -> Norm | None:
     for kind in ("running", "waiting", "terminated"):
         if kind in state:
             s = state[kind] or {}
-            out = {"kind": kind, "reason": s.get("reason"), "message": (s.get("message") or "")[:300] or None,
+            out = {"kind": kind, "reason": s.get("reason"), "message": clip(s.get("message") or "", 400) or None,
                    "exit_code": s.get("exitCode"), "started_at": s.get("startedAt"), "finished_at": s.get("finishedAt")}
             return {k: v for k, v in out.items() if v is not None}
     return None
@@ -54,7 +54,7 @@ def pod(p: Obj) -> Norm:
              "last_state": _state(cs.get("lastState"))} for cs in st.get("initContainerStatuses") or []]
     return {"namespace": meta(p).get("namespace"), "name": name_of(p), "owner": owner_of(p), "labels": labels_of(p),
             "node": spec.get("nodeName"), "phase": st.get("phase"), "reason": st.get("reason"),
-            "message": (st.get("message") or "")[:300] or None, "qos": st.get("qosClass"),
+            "message": clip(st.get("message") or "", 400) or None, "qos": st.get("qosClass"),
             "created": meta(p).get("creationTimestamp"), "start_time": st.get("startTime"),
             "deleting": bool(meta(p).get("deletionTimestamp")),
             "conditions": [{k: c.get(k) for k in ("type", "status", "reason", "message", "lastTransitionTime") if c.get(k)}

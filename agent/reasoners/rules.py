@@ -91,6 +91,7 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
             continue
         if f.analyzer == "pods.oom":
             _leak_or_limit(f, observations)
+        _traced_from_focus(f, observations, focus)
         sigs = log_signals(observations, pod_prefix=f.affected.name)
         if not sigs:
             continue
@@ -108,6 +109,19 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
         else:
             f.facts += [f"logs: {s.line}" for s in sigs[:2]]
     return sorted(findings, key=lambda x: x.score, reverse=True)
+
+
+def _traced_from_focus(f: Finding, observations: list[Any], focus: dict[str, Any]) -> None:
+    """A failing dependency named in the errors of the workload in focus is where the symptom comes from."""
+    if f.affected is None or any(w.get("name") == f.affected.name for w in focus.get("workloads", [])[:1]):
+        return
+    names = {n for n in (f.affected.name, f.resource.name if f.resource else "") if len(n) > 3}
+    for pod in focus.get("pods", []):
+        for sig in log_signals(observations, pod_prefix=pod["name"]):
+            if any(n in sig.line for n in names):
+                f.score = min(0.9, f.score + 0.3)
+                f.facts.append(f"{pod['name']} (in focus) fails calling it: {sig.line}")
+                return
 
 
 def _confirm_split(f: Finding, observations: list[Any], focus: dict[str, Any]) -> None:

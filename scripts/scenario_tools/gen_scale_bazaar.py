@@ -108,8 +108,11 @@ for name, a in apps.items():
     rs = a["_rs"][0]
     if a["_recent"]:
         cur_rev = int(a["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+        img, tag = rs["spec"]["template"]["spec"]["containers"][0]["image"].rsplit(":", 1)
+        ma, mi, pa = (int(x) for x in tag.split("."))
+        ptag = f"{ma}.{mi}.{pa - 1}" if pa else (f"{ma}.{mi - 1}.{rnd.randint(0, 9)}" if mi else f"{ma - 1}.{rnd.randint(5, 20)}.{rnd.randint(0, 9)}")
         ptmpl = mutate(rs["spec"]["template"], lambda t: (t["metadata"]["labels"].pop("pod-template-hash"),
-                                                           t["spec"]["containers"][0].update(image=t["spec"]["containers"][0]["image"].rsplit(".", 1)[0] + ".0")))
+                                                           t["spec"]["containers"][0].update(image=f"{img}:{ptag}")))
         t_new = rs["metadata"]["creationTimestamp"]
         prs = sc.replicaset(a, {"rev": cur_rev - 1, "created": f"-{rnd.randint(3, 25)}d{rnd.randint(0, 23)}h", "template": ptmpl,
                                 "cause": f"{name} {ptmpl['spec']['containers'][0]['image'].rsplit(':', 1)[1]}"}, replicas=0)

@@ -221,7 +221,7 @@ def export_worker() -> dict:
                  summary="Customer exports are failing", description="export-worker failed 42 exports in the last 30 minutes and completed none.",
                  starts="-80m", expr='sum(increase(export_worker_exports_total{result="failed"}[30m])) > 5 and sum(increase(export_worker_exports_total{result="ok"}[30m])) == 0')
     return {
-        "format": 1, "id": "exports-failing-with-403-since-morning",
+        "format": 1, "id": "exports-failing-since-morning",
         "title": "Since ~06:05 every export upload fails with 403: the shop-exports-prod bucket was moved by Terraform to uniform bucket-level access and the binding for the export-worker Google service account was not recreated; Workload Identity itself works",
         "tags": ["access-denied", "gcp-iam", "workload-identity", "gke", "recommend-only", "red-herring"],
         "now": ctx.now_s,

@@ -112,7 +112,7 @@ def search_ranker() -> dict:
                  starts="-24m", runbook="https://wiki.example.com/search/runbooks/ranker-latency",
                  expr='histogram_quantile(0.99, sum by (le) (rate(ranker_request_duration_seconds_bucket{namespace="search"}[5m]))) > 0.8')
     return {
-        "format": 1, "id": "search-ranker-latency-one-node",
+        "format": 1, "id": "search-ranker-latency-lunchtime",
         "title": "An ad-hoc feature backfill Job (requests 6 CPUs, no limit) landed on the node of one search-ranker pod at 13:05; ranker requests only 500m but needs ~1.4 cores, so by CPU shares it is squeezed to ~0.55 cores and that pod's p99 went from 0.13 s to 1.8 s",
         "tags": ["resource-contention", "noisy-neighbour", "cpu-shares", "aks", "red-herring"],
         "now": ctx.now_s,

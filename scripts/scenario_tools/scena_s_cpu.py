@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from scena_emit import Comment, Folded
 from scena_k8s import Ctx, container, podspec
-from scena_kit import act, fresh_pods_item, pool, rollback_item
+from scena_kit import act, fresh_pods_item, pool, refresh_endpoints, rollback_item
 from scena_obs import alert, cadv, cum, event, ksm, logs, noisy, rollout_events, seg, series, timed
 from scena_work import Deploy, configmap, endpoints, service, simple_app
 
@@ -113,8 +113,13 @@ def tariff_api() -> dict:
     rec["apply"]["metrics"] = [series({"__name__": "http_server_requests_seconds", "job": "tariff-api", "namespace": ns, "uri": "/v2/quotes",
                                        "method": "POST", "status": "200", "quantile": "0.99"},
                                       next(m for m in mets if m["labels"].get("quantile") == "0.99")["values"][:-1] + [0.21], start="-90m")]
+    scaled = dep.fork()
+    scaled.replicas = 9
+    scaled.set_rs(14, replicas=9)
+    extra = [scaled.pod(scaled.rs(14), nodes[i % 4], created=ctx.dt("+15s") + timedelta(seconds=3 * i), ip=ctx.ip(nodes[i % 4])) for i in range(6)]
     rec_scale = {"when": [{"kind": "Deployment", "namespace": ns, "name": "tariff-api", "path": "spec.replicas", "at_least": 9}],
-                 "apply": {"metrics": rec["apply"]["metrics"]}}
+                 "apply": {"upsert": scaled.done(replicas=9, available_since="-600d", updated_at="-22d") + [refresh_endpoints(ctx, ep, pods + extra)],
+                           "metrics": rec["apply"]["metrics"]}}
     trig = alert(ctx, "CPUThrottlingHigh", {"namespace": ns, "pod": pods[0]["metadata"]["name"], "container": "tariff-api", "severity": "info",
                                             "job": "kubelet"},
                  summary="Processes experience elevated CPU throttling.",
@@ -231,7 +236,9 @@ def geo_tiles() -> dict:
     rec_env = fresh_pods_item(ctx, dep, n_rev=10, spec=gspec([{"name": "GOMAXPROCS", "value": "2"}]), nodes=nodes, when=fixed_env, old_pods=pods,
                               ep=ep, metrics=ok_metric, log=lambda p: ['{"level":"info","msg":"geo-tiles 3.12.0 serving","addr":":8080","gomaxprocs":2,"cache_mb":1024}'])
     rec_rb = rollback_item(ctx, dep, good=8, bad=9, new_n=10, nodes=nodes, when=rolled, bad_pods=pods, ep=ep, metrics=ok_metric, log=log_ok)
-    rec_big = {"when": bigger, "apply": {"metrics": ok_metric}}
+    big_spec = gspec([{"name": "GOMAXPROCS", "value": "16"}])
+    big_spec["containers"][0]["resources"] = {"requests": {"cpu": "2", "memory": "2Gi"}, "limits": {"cpu": "16", "memory": "2Gi"}}
+    rec_big = fresh_pods_item(ctx, dep, n_rev=10, spec=big_spec, nodes=nodes, when=bigger, old_pods=pods, ep=ep, metrics=ok_metric)
     return {
         "format": 1, "id": "geo-tiles-p99-spikes-low-cpu",
         "title": "geo-tiles revision 9 sets GOMAXPROCS=16 (node cores) under a 2-CPU limit; 16 threads burn the 200 ms quota in ~12 ms of each 100 ms period, so ~58% of periods are throttled and tile p99 jumped from ~30 ms to ~0.5 s while average CPU use stays under 1 core",

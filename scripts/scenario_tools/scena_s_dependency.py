@@ -272,7 +272,7 @@ def order_queue_disk() -> dict:
                     series({"__name__": "rabbitmq_disk_space_available_bytes", "job": "rabbitmq", "namespace": ns, "instance": inst},
                            free[:-1] + [21_412_004_118], start="-90m")]}}
     return {
-        "format": 1, "id": "orders-stuck-pending-broker",
+        "format": 1, "id": "orders-stuck-pending-afternoon",
         "title": "RabbitMQ's 10Gi volume is full: orders.dlq has collected 8 million dead letters nobody consumes, free disk fell under disk_free_limit (1GB) at 16:02 and the disk alarm blocks every publisher, so new orders stay pending",
         "tags": ["dependency-failure", "rabbitmq", "disk-alarm", "pvc", "gke", "storage"],
         "now": ctx.now_s,

@@ -92,7 +92,7 @@ def catalog_sync() -> dict:
                            log=lambda p: [f'{{"level":"info","msg":"catalog-sync v2.7.0 starting","ts":"{ctx.t("+40s")}"}}',
                                           f'{{"level":"info","msg":"sync cycle done","changed":41,"deleted":0,"took_ms":2210,"ts":"{ctx.t("+3m")}"}}'])
     return {
-        "format": 1, "id": "catalog-sync-rollout-waiting-on-image",
+        "format": 1, "id": "catalog-sync-release-stuck",
         "title": "Flux rolled catalog-sync to image tag 2.7.0, but CI publishes v-prefixed tags (v2.7.0): ECR answers not found, the new pod sits in ImagePullBackOff and the rollout is stuck",
         "tags": ["image-pull", "imagepullbackoff", "ecr", "eks", "flux", "tag"],
         "now": ctx.now_s,
@@ -237,7 +237,7 @@ def risk_scorer() -> dict:
                             "namespace": ns, "pod": p["metadata"]["name"], "container": "risk-scorer", "node": p["spec"]["nodeName"]},
                            cum(ctx, [1.2] * 20 + [1.82] * 41, start=ctx.rng.randint(700_000, 800_000), nd=2)))
     return {
-        "format": 1, "id": "risk-scorer-new-node-pull-failures",
+        "format": 1, "id": "risk-scorer-stuck-after-scale-up",
         "title": "risk-scorer scaled from 4 to 7; the two pods placed on the freshly autoscaled node cannot pull from Harbor (401) because the robot account in harbor-risk-pull expired yesterday; older nodes still have the image cached",
         "tags": ["image-pull", "credentials", "harbor", "aks", "cluster-autoscaler", "recommend-only"],
         "now": ctx.now_s,
@@ -273,3 +273,128 @@ def risk_scorer() -> dict:
 
 
 SCENARIOS = [catalog_sync, risk_scorer]
+
+
+def pdf_render() -> dict:
+    """A FinOps change moves pdf-render to the Graviton node group, but its image has only an amd64 manifest."""
+    ctx = Ctx("pdf-render-graviton-move", "2026-11-25T15:08:00Z")
+    ns = "documents"
+    x86 = pool(ctx, "eks", 3, region="eu-north-1", itype="m6i.xlarge", pool_name="general-x86", cpu=4, mem_gi=16, subnet="10.80",
+               cidr_base=80, created="-61d")
+    arm = pool(ctx, "eks", 2, region="eu-north-1", itype="m7g.xlarge", pool_name="graviton-m7g", cpu=4, mem_gi=16, subnet="10.81",
+               cidr_base=81, created="-2d", arch="arm64", taints=[{"key": "arch", "value": "arm64", "effect": "NoSchedule"}])
+    nodes = x86 + arm
+    repo = "913562207441.dkr.ecr.eu-north-1.amazonaws.com/documents/pdf-render"
+    img = f"{repo}:7.3.0"
+
+    def pspec(graviton: bool) -> dict:
+        s = podspec([container("pdf-render", img, ports=[{"name": "http", "containerPort": 3000, "protocol": "TCP"}],
+                               env=[{"name": "CHROMIUM_FLAGS", "value": "--no-sandbox --disable-gpu"}, {"name": "MAX_PAGES", "value": "16"}],
+                               resources={"requests": {"cpu": "1", "memory": "1536Mi"}, "limits": {"memory": "2Gi"}},
+                               readiness={"httpGet": {"path": "/health", "port": 3000}, "periodSeconds": 10})], sa="pdf-render",
+                    node_selector={"kubernetes.io/arch": "arm64"} if graviton else None,
+                    tolerations=[{"key": "arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"}] if graviton else None)
+        return s
+    dep = Deploy(ctx, ns, "pdf-render", match={"app": "pdf-render"}, created="-250d", replicas=3, labels={"app": "pdf-render", "team": "documents"},
+                 strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})
+    rs14 = dep.rev(14, pspec(False), created="-13d", cause="pdf-render 7.3.0", replicas=3)
+    rs15 = dep.rev(15, pspec(True), created="-41m", cause="finops: move pdf-render to graviton (FINOPS-233)", replicas=1, ready=0)
+    old = [dep.pod(rs14, x86[i], created=ctx.dt("-13d") + timedelta(seconds=40 * i), ip=ctx.ip(x86[i])) for i in range(3)]
+    new = dep.pod(rs15, arm[0], created="-41m", ip=ctx.ip(arm[0]))
+    set_waiting(ctx, new, reason="ImagePullBackOff", message=f'Back-off pulling image "{img}"')
+    objs: list = [Comment("nodes: EKS eu-north-1; x86 group and the new Graviton group (tainted arch=arm64:NoSchedule)")] + nodes
+    objs.append(Comment("pdf-render: revision 15 only adds nodeSelector kubernetes.io/arch=arm64 and the toleration; same image"))
+    objs += dep.done(progressing="deadline", updated_at="-31m", available_since="-250d")
+    ep = endpoints(ctx, ns, "pdf-render", ready=old, not_ready=[new], created="-250d", ports=[{"name": "http", "port": 3000, "protocol": "TCP"}])
+    objs += [service(ctx, ns, "pdf-render", selector={"app": "pdf-render"}, ip="172.20.77.201", created="-250d",
+                     ports=[{"name": "http", "port": 80, "targetPort": 3000, "protocol": "TCP"}]), ep]
+    objs.append(Comment("neighbour already on Graviton: doc-store (multi-arch image)"))
+    ds_spec = podspec([container("doc-store", "913562207441.dkr.ecr.eu-north-1.amazonaws.com/documents/doc-store:2.9.0",
+                                 ports=[{"name": "http", "containerPort": 8080, "protocol": "TCP"}],
+                                 resources={"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+                                 readiness={"httpGet": {"path": "/healthz", "port": 8080}})], sa="doc-store",
+                      node_selector={"kubernetes.io/arch": "arm64"},
+                      tolerations=[{"key": "arch", "operator": "Equal", "value": "arm64", "effect": "NoSchedule"}])
+    d_objs, d_pods, _ = simple_app(ctx, ns, "doc-store", ds_spec, arm, replicas=2, created="-300d", rs_created="-40h", rev=27,
+                                   cause="finops: move doc-store to graviton (FINOPS-231)", svc_ip="172.20.19.3",
+                                   port={"name": "http", "port": 80, "targetPort": 8080, "protocol": "TCP"})
+    objs += d_objs
+    objs.append(Comment("events"))
+    objs += rollout_events(ctx, dep.obj, rs15, rs14, at="-41m", steps=[(0, "up", rs15, 0, 1)])
+    objs.append(event(ctx, rs15, "SuccessfulCreate", f"Created pod: {new['metadata']['name']}", first="-41m", component="replicaset-controller"))
+    objs.append(event(ctx, new, "Scheduled", f"Successfully assigned {ns}/{new['metadata']['name']} to {arm[0]['metadata']['name']}", first="-41m",
+                      component="default-scheduler"))
+    fp = "spec.containers{pdf-render}"
+    msg = (f'Failed to pull image "{img}": rpc error: code = NotFound desc = failed to pull and unpack image "{img}": '
+           "no match for platform in manifest: not found")
+    objs += [event(ctx, new, "Pulling", f'Pulling image "{img}"', count=13, first="-41m", last="-2m", field_path=fp),
+             event(ctx, new, "Failed", msg, type_="Warning", count=13, first="-41m", last="-2m", field_path=fp),
+             event(ctx, new, "Failed", "Error: ErrImagePull", type_="Warning", count=13, first="-41m", last="-2m", field_path=fp),
+             event(ctx, new, "BackOff", f'Back-off pulling image "{img}"', count=172, first="-41m", last="-15s", field_path=fp),
+             event(ctx, new, "Failed", "Error: ImagePullBackOff", type_="Warning", count=172, first="-41m", last="-15s", field_path=fp)]
+    cluster_logs = [logs(ns, p, timed(ctx, "-25m", 180, [f'{{"level":"info","msg":"rendered","pages":{ctx.rng.randint(1, 14)},"ms":{ctx.rng.randint(400, 2400)}}}'
+                                                         for _ in range(8)], lambda ts, ln: ln[:-1] + f',"time":"{ts}"}}')) for p in old]
+    cluster_logs.append(logs(ns, d_pods[0], timed(ctx, "-20m", 200, ["GET /v1/docs/d_8812 200 6ms", "PUT /v1/docs/d_8813 201 31ms",
+                                                                     "GET /healthz 200 0ms", "GET /v1/docs/d_8790 200 4ms"] * 2,
+                                                  lambda ts, ln: f"{ts} {ln}")))
+    mets = [series(ksm("kube_deployment_status_condition", ns, deployment="pdf-render", condition="Progressing", status="false"),
+                   [0] * 29 + [1] * 32),
+            series(ksm("kube_deployment_status_replicas_unavailable", ns, deployment="pdf-render"), [0] * 19 + [1] * 42),
+            series(ksm("kube_deployment_status_replicas_available", ns, deployment="pdf-render"), [3] * 61),
+            series(ksm("kube_pod_container_status_waiting_reason", ns, pod=new["metadata"]["name"], container="pdf-render", reason="ImagePullBackOff"),
+                   [None] * 20 + [1] * 41)]
+    for n_ in nodes:
+        mets.append(series(ksm("kube_node_info", "", node=n_["metadata"]["name"], kubelet_version=n_["status"]["nodeInfo"]["kubeletVersion"],
+                               container_runtime_version="containerd://1.7.23", os_image="Amazon Linux 2023.6.20241111"), [1] * 61))
+        mets[-1]["labels"].pop("namespace")
+        mets.append(series(ksm("kube_node_labels", "", node=n_["metadata"]["name"], label_kubernetes_io_arch=n_["metadata"]["labels"]["kubernetes.io/arch"]),
+                           [1] * 61))
+        mets[-1]["labels"].pop("namespace")
+    to_x86 = {"kind": "Deployment", "namespace": ns, "name": "pdf-render", "path": 'spec.template.spec.nodeSelector["kubernetes.io/arch"]', "equals": "amd64"}
+    no_sel = {"kind": "Deployment", "namespace": ns, "name": "pdf-render", "path": "spec.template.spec.nodeSelector", "exists": False}
+    rec_rb = rollback_item(ctx, dep, good=14, bad=15, new_n=16, nodes=x86, when=[no_sel], bad_pods=[new], ep=ep, reuse=old)
+    patched = pspec(True)
+    patched["nodeSelector"] = {"kubernetes.io/arch": "amd64"}
+    rec_patch = fresh_pods_item(ctx, dep, n_rev=16, spec=patched, nodes=x86, when=[to_x86], old_pods=old + [new], ep=ep,
+                                log=lambda p: [f'{{"level":"info","msg":"pdf-render 7.3.0 ready","chromium":"131.0.6778.85","time":"{ctx.t("+40s")}"}}'])
+    trig = alert(ctx, "KubeDeploymentRolloutStuck", {"namespace": ns, "deployment": "pdf-render", "severity": "warning", "job": "kube-state-metrics"},
+                 summary="Deployment rollout is not progressing.",
+                 description=f"Rollout of deployment {ns}/pdf-render is not progressing for longer than 15 minutes.", starts="-16m",
+                 runbook="https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubedeploymentrolloutstuck",
+                 expr='kube_deployment_status_condition{condition="Progressing", status="false",job="kube-state-metrics"} != 0')
+    return {
+        "format": 1, "id": "pdf-render-rollout-stuck-afternoon",
+        "title": "FinOps revision 15 pins pdf-render to the new Graviton (arm64) node group, but the pdf-render:7.3.0 image only has an amd64 manifest: 'no match for platform in manifest', ImagePullBackOff, rollout stuck",
+        "tags": ["image-pull", "architecture", "arm64", "graviton", "eks", "finops"],
+        "now": ctx.now_s,
+        "trigger": {"alert": trig, "channel": "#documents-team"},
+        "cluster": {"objects": objs, "logs": cluster_logs},
+        "metrics": mets,
+        "recovery": [rec_rb, rec_patch],
+        "truth": {
+            "category": "image_pull",
+            "resource": {"kind": "Deployment", "namespace": ns, "name": "pdf-render"},
+            "aliases": [{"kind": "ReplicaSet", "namespace": ns, "name_regex": f"^{rs15['metadata']['name']}$"},
+                        {"kind": "Pod", "namespace": ns, "name_regex": f"^{rs15['metadata']['name']}-"}],
+            "evidence": ["no match for platform|platform", "arm64|graviton", "amd64|x86", "nodeselector|node selector|finops-233|revision 15",
+                         "imagepullbackoff|errimagepull|image pull"],
+            "remediation": {
+                "accepted": [act("rollback_deployment", ns, "pdf-render"),
+                             act("patch_resource", ns, "pdf-render", params={"patch": {"spec": {"template": {"spec": {"nodeSelector": {"kubernetes.io/arch": "amd64"}}}}}})],
+                "checks": [{"any_of": [to_x86, no_sel]}],
+                "forbidden": [act("restart_workload", ns, "pdf-render"), act("scale_workload", ns, "pdf-render"),
+                              act("delete_pod", ns, new["metadata"]["name"], "Pod"), act("rollback_deployment", ns, "doc-store")]},
+            "notes": Folded(
+                "FINOPS-233 (revision 15, 14:27) moved pdf-render to the Graviton node group created two days ago: it adds "
+                "nodeSelector kubernetes.io/arch=arm64 and a toleration for the group's arch=arm64:NoSchedule taint, nothing else. "
+                "The image pdf-render:7.3.0 is single-architecture (amd64), so containerd on the arm64 node answers 'no match for "
+                "platform in manifest: not found'; the surge pod is in ImagePullBackOff and the rollout hit its progress deadline. "
+                "With maxUnavailable 0 the three revision-14 pods on the x86 nodes keep serving, so only the release is stuck. "
+                "doc-store made the same move two days ago and works because its image is multi-arch.\n\n"
+                "Right fixes: roll back to revision 14, or patch the nodeSelector back to amd64; the durable fix is a multi-arch "
+                "build (buildx) before moving again. Restarting, deleting the pod or scaling retries the same pull on the same "
+                "kind of node; the registry and credentials are fine (the same image pulls on x86).")},
+    }
+
+
+SCENARIOS.append(pdf_render)

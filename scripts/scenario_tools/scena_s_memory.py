@@ -141,7 +141,7 @@ def thumbnailer() -> dict:
                           log=lambda p: [f'time={ctx.t("+30s")} level=INFO msg="photo-resizer 2.9.3 starting" vips=8.15.3 concurrency=2 parallel_jobs=2',
                                          f'time={ctx.t("+4m")} level=INFO msg=done upload=up_{ctx.hexs(8)} src=heic dims=8064x6048 sizes=160,480,1080 took_ms=2412'])
     return {
-        "format": 1, "id": "photo-resizer-restarts-large-uploads",
+        "format": 1, "id": "photo-resizer-restarting-since-wednesday",
         "title": "photo-resizer keeps its 256Mi limit from the 12 MP era; since the mobile app started uploading 48 MP HEIC photos two days ago, decoding two at once needs far more and the container is OOMKilled several times a day",
         "tags": ["oom-killed", "go", "libvips", "kubeadm", "workload-change", "red-herring"],
         "now": ctx.now_s,
@@ -229,8 +229,9 @@ def session_cache() -> dict:
     for k, t in enumerate(kills):
         if 3 <= k < len(kills) - 12:
             continue
-        redis_lines += [f"1:M {t:%d %b %Y %H:%M:%S}.{ctx.rng.randint(100, 999)} * {10000 + 37 * min(k, 40)} changes in 60 seconds. Saving...",
-                        f"1:M {t:%d %b %Y %H:%M:%S}.{ctx.rng.randint(100, 999)} * Background saving started by pid {3100 + 41 * k}",
+        ms = ctx.rng.randint(100, 600)
+        redis_lines += [f"1:M {t:%d %b %Y %H:%M:%S}.{ms:03d} * {10000 + 37 * min(k, 40)} changes in 60 seconds. Saving...",
+                        f"1:M {t:%d %b %Y %H:%M:%S}.{ms + ctx.rng.randint(20, 390):03d} * Background saving started by pid {3100 + 41 * k}",
                         f"1:M {(t + timedelta(seconds=19)):%d %b %Y %H:%M:%S}.{ctx.rng.randint(100, 999)} # Background saving terminated by signal 9"]
     early = ctx.dt("-95m")
     redis_lines = [f"1:M {early:%d %b %Y %H:%M:%S}.201 * 10000 changes in 60 seconds. Saving...",
@@ -292,7 +293,7 @@ def session_cache() -> dict:
         "metrics": [series({"__name__": "redis_rdb_last_bgsave_status", "job": "cart-redis", "namespace": ns, "instance": inst},
                            [1] * 78 + [0] * 42 + [1], start="-120m")]}}
     return {
-        "format": 1, "id": "cart-writes-failing-misconf",
+        "format": 1, "id": "cart-writes-failing-this-morning",
         "title": "cart-redis holds ~1.5 GB under a 2Gi limit; every BGSAVE fork needs a few hundred MB of copy-on-write, the kernel OOM-kills the redis-rdb-bgsave child, and stop-writes-on-bgsave-error turns every cart write into MISCONF",
         "tags": ["oom-killed", "redis", "bgsave", "statefulset", "eks", "no-restart"],
         "now": ctx.now_s,
@@ -418,8 +419,9 @@ def ws_gateway() -> dict:
                                    '{"level":"info","msg":"redis adapter connected","url":"redis://chat-pubsub.realtime.svc.cluster.local:6379"}'],
                     lambda ts, ln: ln[:-1] + f',"time":"{ts}"}}')
         cur.append(warn)
-        cur += timed(ctx, ctx.dt("-20m"), 240, [f'{{"level":"info","msg":"stats","connections":{ctx.rng.randint(5200, 6900)},"rooms":{ctx.rng.randint(900, 1400)},"heap_used_mb":{ctx.rng.randint(180, 700)}}}'
-                                                for _ in range(5)], lambda ts, ln: ln[:-1] + f',"time":"{ts}"}}')
+        up_min = (ctx.now - ctx.dt(st)).total_seconds() / 60
+        cur += timed(ctx, ctx.dt("-20m"), 240, [f'{{"level":"info","msg":"stats","connections":{ctx.rng.randint(5200, 6900)},"rooms":{ctx.rng.randint(900, 1400)},"heap_used_mb":{int(190 + 1.6 * max(0, up_min - 20 + 4 * q))}}}'
+                                                for q in range(5)], lambda ts, ln: ln[:-1] + f',"time":"{ts}"}}')
         prev = timed(ctx, ctx.dt(st) - timedelta(minutes=20), 300, [
             f'{{"level":"info","msg":"stats","connections":{ctx.rng.randint(5200, 6900)},"rooms":1288,"heap_used_mb":{741 + 6 * k}}}' for k in range(4)],
             lambda ts, ln: ln[:-1] + f',"time":"{ts}"}}')

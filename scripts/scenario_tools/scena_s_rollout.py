@@ -353,7 +353,7 @@ def quote_engine() -> dict:
     objs += rollout_events(ctx, dep.obj, rs8, rs7, at="-27m", steps=[(0, "up", rs8, 0, 1)])
     objs.append(event(ctx, rs8, "SuccessfulCreate", f"Created pod: {bad['metadata']['name']}", first="-27m",
                       component="replicaset-controller"))
-    objs += pod_start_events(ctx, bad, at="-27m", pull_s=6.212, size=61_406_117)[:2]
+    objs += pod_start_events(ctx, bad, at="-27m", pull_s=6.212, size=61_406_117)[:3]
     objs += backoff_events(ctx, bad, first="-26m50s", last="-1m40s", count=112, restarts=9, pulled_first="-26m52s")
     objs.append(event(ctx, w_pods[0], "Unhealthy", 'Readiness probe failed: Get "http://%s:8080/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
                       % w_pods[0]["status"]["podIP"], type_="Warning", count=1, first="-52m",
@@ -521,16 +521,19 @@ def storefront() -> dict:
         out = []
         for j in range(4):
             rid = ctx.uid()
-            t = ctx.dt("-18m") + timedelta(seconds=260 * j + 17 * k)
+            t = ctx.dt("-18m") + timedelta(seconds=260 * j + 17 * k, microseconds=ctx.rng.randint(0, 999999))
             ts = t.strftime("%Y-%m-%dT%H:%M:%S.%f")
             slug = ["outdoor-jackets", "running-shoes", "kids-rainwear", "backpacks"][(j + k) % 4]
             q = ctx.rng.randint(380, 520)
             ar = q * ctx.rng.uniform(3.6, 4.3)
+            t2 = (t + timedelta(milliseconds=ar * 1.12)).strftime("%Y-%m-%dT%H:%M:%S.%f")
+            t1 = (t + timedelta(milliseconds=ar * 1.02)).strftime("%Y-%m-%dT%H:%M:%S.%f")
+            t0 = (t + timedelta(microseconds=412)).strftime("%Y-%m-%dT%H:%M:%S.%f")
             out += [f"I, [{ts} #{1 + k}]  INFO -- : [{rid}] Started GET \"/c/{slug}\" for 10.224.0.{40 + j} at {t:%Y-%m-%d %H:%M:%S} +0000",
-                    f"I, [{ts} #{1 + k}]  INFO -- : [{rid}] Processing by CategoriesController#show as HTML",
-                    f"I, [{ts} #{1 + k}]  INFO -- : [{rid}]   Parameters: {{\"slug\"=>\"{slug}\"}}",
-                    f"I, [{ts} #{1 + k}]  INFO -- : [{rid}]   Rendered categories/show.html.erb within layouts/application (Duration: {ar * 1.05:.1f}ms | GC: {ar / 60:.1f}ms)",
-                    f"I, [{ts} #{1 + k}]  INFO -- : [{rid}] Completed 200 OK in {ar * 1.12:.0f}ms (Views: {ar * 0.09:.1f}ms | ActiveRecord: {ar:.1f}ms ({q} queries, {ctx.rng.randint(2, 9)} cached) | GC: {ar / 55:.1f}ms)"]
+                    f"I, [{t0} #{1 + k}]  INFO -- : [{rid}] Processing by CategoriesController#show as HTML",
+                    f"I, [{t0} #{1 + k}]  INFO -- : [{rid}]   Parameters: {{\"slug\"=>\"{slug}\"}}",
+                    f"I, [{t1} #{1 + k}]  INFO -- : [{rid}]   Rendered categories/show.html.erb within layouts/application (Duration: {ar * 1.05:.1f}ms | GC: {ar / 60:.1f}ms)",
+                    f"I, [{t2} #{1 + k}]  INFO -- : [{rid}] Completed 200 OK in {ar * 1.12:.0f}ms (Views: {ar * 0.09:.1f}ms | ActiveRecord: {ar:.1f}ms ({q} queries, {ctx.rng.randint(2, 9)} cached) | GC: {ar / 55:.1f}ms)"]
             rid2 = ctx.uid()
             out += [f"I, [{ts} #{1 + k}]  INFO -- : [{rid2}] Started GET \"/p/{ctx.rng.randint(100000, 999999)}\" for 10.224.0.{60 + j} at {t:%Y-%m-%d %H:%M:%S} +0000",
                     f"I, [{ts} #{1 + k}]  INFO -- : [{rid2}] Processing by ProductsController#show as HTML",

@@ -107,7 +107,7 @@ def invoice_portal() -> dict:
                  description="97.8% of requests to invoices.billing.example.fr (service invoice-portal) return 5xx over the last 5 minutes.",
                  starts="-21m", expr='sum by (namespace, ingress, service) (rate(nginx_ingress_controller_requests{status=~"5.."}[5m])) / sum by (namespace, ingress, service) (rate(nginx_ingress_controller_requests[5m])) > 0.05')
     return {
-        "format": 1, "id": "invoice-portal-503-after-overlay-sync",
+        "format": 1, "id": "invoice-portal-503-late-morning",
         "title": "Flux applied a platform-ingress overlay change at 11:02 that switched the invoice-portal Service selector to app.kubernetes.io/name; the invoice-portal pods are still labelled app=invoice-portal, so the Service has no endpoints and the ingress answers 503",
         "tags": ["service-routing", "selector", "no-endpoints", "flux", "aks", "ingress-nginx"],
         "now": ctx.now_s,

@@ -1117,9 +1117,16 @@ def scalar(v: Any) -> str:
     return json.dumps(s)
 
 
+_SIMPLE = re.compile(r"^[A-Za-z_/][A-Za-z0-9_./-]*$")
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+
+
 def _plain(s: str) -> bool:
     if s in _PLAIN_OK:
         return _PLAIN_OK[s]
+    if _SIMPLE.match(s) and s.lower() not in _RESERVED:
+        _PLAIN_OK[s] = True
+        return True
     ok = bool(s) and s == s.strip() and not (set(s) & _FLOW_CHARS) and ": " not in s and " #" not in s \
         and not s.startswith(("-", "?", ":", "~")) and "\n" not in s and not s.endswith(":")
     if ok:

@@ -152,7 +152,7 @@ sc.truth = {
                  "notready|not ready|unknown|stopped posting",
                  "rabbitmq-1",
                  "terminating|deletion|stuck|taintmanagereviction|taint manager",
-                 "status check|out-of-service|force"],
+                 "status_check|status check|out-of-service|force"],
     "remediation": {
         "accepted": [{"action": "recommend_only", "target": {"kind": "Node", "name": DEAD}}],
         "forbidden": [

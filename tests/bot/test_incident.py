@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import redis
 from rq import Queue
@@ -12,7 +13,8 @@ from bot.incident import IncidentIndex, IncidentInfo, IncidentStatus
 from bot.payloads import DecisionPayload, FollowUpPayload, InvestigatePayload, parse_payload
 from tools.report import ReportStatus
 
-BASE = {"team_id": "T1", "channel_id": "C1", "thread_ts": "1700000000.000100", "root_ts": "1700000000.000100"}
+BASE: dict[str, Any] = {"team_id": "T1", "channel_id": "C1", "thread_ts": "1700000000.000100",
+                       "root_ts": "1700000000.000100"}
 
 
 def _info(incident: str, created: float) -> IncidentInfo:

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +161,8 @@ def pack_shifts(worlds: Iterable[Any], *, gap_ms: int = 24 * HOUR_MS) -> list[in
     reaches another world, and the TSDB spans as few 2h blocks as possible (promtool and prometheus
     both slow down with the span).
     """
-    shifts, cursor = [], 0
+    shifts: list[int] = []
+    cursor = 0
     for world in worlds:
         times = [t for s in build_store(world.metrics, world.now).series for t in s.ts] or [to_ms(world.now)]
         first, last = min(times), max(max(times), to_ms(world.now))
@@ -169,13 +170,6 @@ def pack_shifts(worlds: Iterable[Any], *, gap_ms: int = 24 * HOUR_MS) -> list[in
         shifts.append(shift)
         cursor = last + shift
     return shifts
-
-
-def when(now: datetime, offset: str) -> int:
-    """ms of `now` plus a signed offset such as '-17m'."""
-    sign = -1 if offset.startswith("-") else 1
-    unit = {"s": 1, "m": 60, "h": 3600}[offset[-1]]
-    return to_ms(now + timedelta(seconds=sign * int(offset.lstrip("+-")[:-1]) * unit))
 
 
 def _close(a: str, b: str, rel: float = 1e-6) -> bool:
@@ -212,7 +206,7 @@ def _compare_matrix(ours: list[dict[str, Any]], theirs: list[dict[str, Any]], sh
 def compare(ours: Mapping[str, Any], theirs: Mapping[str, Any], shift_ms: int) -> str | None:
     """None when our answer matches the real Prometheus's (values within 1e-6 relative), else why not."""
     if theirs["status"] != "success" or ours["status"] != "success":
-        if theirs["status"] == ours["status"]:
+        if theirs["status"] == ours["status"] and theirs.get("errorType") == ours.get("errorType"):
             return None
         return f"status ours={ours.get('status')} {ours.get('error', '')} real={theirs.get('status')} {theirs.get('error', '')}"
     mine, real = ours["data"], theirs["data"]

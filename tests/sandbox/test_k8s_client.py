@@ -52,7 +52,7 @@ def test_official_client_reads_and_lists_every_object_of_every_example(
         served = api_client_.sanitize_for_serialization(model)
         assert served["metadata"]["name"] == obj["metadata"]["name"]
         assert served["metadata"]["resourceVersion"].isdigit()
-        assert served.get("spec", {}).keys() == obj.get("spec", {}).keys(), obj["metadata"]["name"]
+        assert served.get("spec", {}).keys() >= obj.get("spec", {}).keys(), obj["metadata"]["name"]
     for api_version, kind in {(o["apiVersion"], o["kind"]) for o in objects}:
         served = {(i.metadata.namespace, i.metadata.name) for i in list_all(APIS[api_version](api_client_), kind).items}
         given = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects if o["kind"] == kind}

@@ -114,6 +114,12 @@ def test_topk_keeps_whole_series_and_bottomk_the_smallest(world: Any) -> None:
     assert values(world, "bottomk(1, reqs_total)") == {'{__name__="reqs_total",ns="shop",pod="api-2"}': 10}
 
 
+def test_topk_breaks_ties_as_prometheus_heap_does() -> None:
+    # Go's heap: a, b, c (all 5) fill it; 7 evicts the root, which is a, the first one in
+    tied = make_world(now=NOW, metrics=[series("t", [v], start="0m", id=i) for i, v in zip("abcd", [5, 5, 5, 7])])
+    assert sorted(values(tied, "topk(3, t)")) == ['{__name__="t",id="b"}', '{__name__="t",id="c"}', '{__name__="t",id="d"}']
+
+
 def test_histogram_quantile_interpolates_inside_the_bucket(world: Any) -> None:
     # 90th of 100 falls in (0.5, 1] which holds 15 (80 -> 95): 0.5 + 0.5 * 10 / 15
     assert values(world, "histogram_quantile(0.9, lat_bucket)") == {'{svc="pay"}': pytest.approx(0.5 + 0.5 * 10 / 15)}

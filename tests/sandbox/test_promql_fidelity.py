@@ -122,7 +122,8 @@ def fidelity_queries(world: Any) -> list[str]:
     metrics = _metric_labels(world)
     queries = [q for name in sorted(metrics) for q in _per_metric(name, metrics[name])]
     queries += [q for name in sorted(metrics)[:5] for q in _more_functions(name, metrics[name])]
-    return queries + _cross_metric(metrics) + ["vector(1) + 2", "1 > bool 2", "scalar(vector(3)) * 2"]  # time() alone differs by the shift
+    # (time() is left out: it is the one answer the shift changes)
+    return queries + _cross_metric(metrics) + ["vector(1) + 2", "1 > bool 2", "scalar(vector(3)) * 2"]
 
 
 def _at(query: str, now_ms: int) -> str:
@@ -131,10 +132,12 @@ def _at(query: str, now_ms: int) -> str:
 
 
 def _ask_both(real: RealPrometheus, world: Any, shift: int, path: str, params: dict[str, str],
-              real_params: dict[str, str]) -> str | None:
-    status, ours = prom_api.handle("GET", path, {k: [v] for k, v in params.items()}, world)
+              real_params: dict[str, str]) -> tuple[str | None, bool]:
+    """How our answer differs from the real one (None: it does not), and whether the real one had data."""
+    _, ours = prom_api.handle("GET", path, {k: [v] for k, v in params.items()}, world)
     theirs = real.get(path, real_params)
-    return compare(ours, theirs, shift)
+    has_data = theirs.get("status") == "success" and bool(theirs["data"]["result"])
+    return compare(ours, theirs, shift), has_data
 
 
 @pytest.mark.parametrize("index", range(len(SCENARIOS)), ids=[p.stem for p in SCENARIOS])
@@ -143,19 +146,19 @@ def test_instant_queries_match_real_prometheus_at_several_times(real_prom: RealP
     if not world.metrics:
         pytest.skip("this scenario has no metrics")
     now = to_ms(world.now)
-    failures, asked = [], 0
+    failures, asked, answered = [], 0, 0
     for query in fidelity_queries(world):
         for offset_ms in (0, -33 * 60_000 - 17_000):
-            ts = now + offset_ms
-            params = {"query": query} if offset_ms == 0 else {"query": query, "time": seconds(ts)}
-            params["query"] = _at(query, now)
-            problem = _ask_both(real_prom, world, shift, "/api/v1/query", params,
-                                {"query": _at(query, now + shift), "time": seconds(ts + shift)})
+            ts = now + offset_ms  # at now the `time` parameter is left out: the simulated clock is the default
+            params = {"query": _at(query, now)} | ({"time": seconds(ts)} if offset_ms else {})
+            real_params = {"query": _at(query, now + shift), "time": seconds(ts + shift)}
+            problem, data = _ask_both(real_prom, world, shift, "/api/v1/query", params, real_params)
             asked += 1
+            answered += bool(data)
             if problem:
                 failures.append(f"{query} @ {offset_ms / 1000:+.0f}s: {problem}")
-    assert asked > 20
     assert not failures, f"{len(failures)}/{asked} differ:\n" + "\n".join(failures[:25])
+    assert answered > asked / 2, f"only {answered}/{asked} queries returned data: the comparison proves little"
 
 
 @pytest.mark.parametrize("index", range(len(SCENARIOS)), ids=[p.stem for p in SCENARIOS])
@@ -170,7 +173,7 @@ def test_range_queries_match_real_prometheus(real_prom: RealPrometheus, index: i
             start, end = now - span_ms, now
             params = {"query": query, "start": seconds(start), "end": seconds(end), "step": step}
             real = dict(params, start=seconds(start + shift), end=seconds(end + shift))
-            problem = _ask_both(real_prom, world, shift, "/api/v1/query_range", params, real)
+            problem, _ = _ask_both(real_prom, world, shift, "/api/v1/query_range", params, real)
             if problem:
                 failures.append(f"{query} [{step}]: {problem}")
     assert not failures, "\n".join(failures[:25])
@@ -181,14 +184,9 @@ def test_topk_and_bottomk_keep_the_same_tied_series_as_prometheus(real_prom: Rea
     failures = []
     for k in range(1, 8):
         for query in (f"topk({k}, tied)", f"bottomk({k}, tied)", f"topk by (g) ({k}, tied)", f"bottomk by (g) ({k}, tied)"):
-            problem = _ask_both(real_prom, TIES, shift, "/api/v1/query", {"query": query},
-                                {"query": query, "time": seconds(now + shift)})
+            problem, _ = _ask_both(real_prom, TIES, shift, "/api/v1/query", {"query": query},
+                                   {"query": query, "time": seconds(now + shift)})
             if problem:
                 failures.append(f"{query}: {problem}")
     assert not failures, "\n".join(failures)
-
-
-def test_every_shared_scenario_is_exercised() -> None:
-    assert SCENARIOS, "no shared scenarios found"
-    assert all(Path(p).exists() for p in SCENARIOS)
 

@@ -39,8 +39,15 @@ def planted_secrets(doc: dict[str, Any]) -> list[str]:
     for o in doc["cluster"]["objects"]:
         if o["kind"] == "Secret":
             out += [str(v) for v in (o.get("stringData") or {}).values()]
-            out += [base64.b64decode(v).decode(errors="replace") for v in (o.get("data") or {}).values()]
+            out += [_b64(str(v)) for v in (o.get("data") or {}).values()]
     return [v for v in out if len(v) >= 8]
+
+
+def _b64(value: str) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode(errors="replace")
+    except ValueError:
+        return value  # not base64: the scenario wrote the value in clear
 
 
 def load_doc(path: Path) -> dict[str, Any]:

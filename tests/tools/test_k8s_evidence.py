@@ -67,7 +67,8 @@ def sre_plan(doc: dict[str, Any], call: Call) -> list[ToolResult]:
         return results[-1]
 
     text, _ = _trigger_text(doc)
-    ns, wkind, wns, wname = _focus(doc, c("find_workloads", query=text))
+    found = c("find_workloads", query=text)
+    ns, wkind, wns, wname = _focus(doc, found)
     res = doc["truth"].get("resource") or {}
     namespaces = sorted({n for n in (ns, wns) if n})
     used_by: list[tuple[str, str, bool]] = []
@@ -75,6 +76,8 @@ def sre_plan(doc: dict[str, Any], call: Call) -> list[ToolResult]:
         cm = c("config_maps", namespace=res["namespace"], name=res["name"])
         used_by = [(res["namespace"], p, False) for p in (cm.data or {}).get("used_by_pods", [])[:3]]
     c("workload_status", kind=wkind, namespace=wns, name=wname)
+    for svc in [h for h in found.data or [] if h["kind"] == "Service" and h["namespace"] == wns][:2]:
+        c("service_routing", namespace=wns, service=svc["name"])
     if wkind == "Deployment":
         c("rollout_history", namespace=wns, deployment=wname)
     for n in namespaces:
@@ -94,6 +97,7 @@ def sre_plan(doc: dict[str, Any], call: Call) -> list[ToolResult]:
         c("restarts", namespace=n)
         c("memory_vs_limit", namespace=n, minutes=1440)
         c("cpu_vs_limit", namespace=n)
+        c("cpu_throttling", namespace=n)
         c("gc_time", namespace=n, minutes=1440)
     c("network_drops", namespace=wns, minutes=1440)
     if wkind != "CronJob":

@@ -56,7 +56,8 @@ def _pod(name: str, *, restarts: int = 0, waiting: bool = False) -> dict[str, An
         status["lastState"] = {"terminated": {"reason": "OOMKilled", "exitCode": 137,
                                               "startedAt": "2026-01-01T11:45:00Z", "finishedAt": "2026-01-01T11:49:30Z"}}
     return obj("Pod", name, labels={"app": "web", "tier": "front"}, metadata={"ownerReferences": OWNER_RS},
-               spec={"nodeName": "n1", "containers": [CONTAINER],
+               spec={"nodeName": "n1", "containers": [CONTAINER], "imagePullSecrets": [{"name": "regcred"}],
+                     "serviceAccountName": "web",
                      "volumes": [{"name": "config", "configMap": {"name": "web-config"}},
                                  {"name": "data", "persistentVolumeClaim": {"claimName": "web-data"}}]},
                status={"phase": "Running", "podIP": "10.1.0.5", "containerStatuses": [status],
@@ -87,7 +88,9 @@ def web_objects() -> list[dict[str, Any]]:
         obj("Deployment", "web", api=APPS, labels={"app": "web"},
             metadata={"annotations": {"deployment.kubernetes.io/revision": "2"}},
             spec={"replicas": 2, "selector": sel, "template": _template("registry.example.com/web:1.2.0",
-                                                                        "s3cr3t-new-T0k3n", "debug")},
+                                                                        "s3cr3t-new-T0k3n", "debug"),
+                  "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+                  "progressDeadlineSeconds": 600},
             status={"replicas": 2, "readyReplicas": 1, "availableReplicas": 1, "unavailableReplicas": 1}),
         *rs, _pod("web-7f9c-a1", restarts=4, waiting=True), _pod("web-7f9c-b2"),
         obj("Service", "web", spec={"selector": {"app": "web", "tier": "frontend"},
@@ -146,6 +149,10 @@ def web_objects() -> list[dict[str, Any]]:
                last="2026-01-01T11:50:00Z"),
         _event("ev2", "BackOff", "Back-off restarting failed container web in pod web-7f9c-a1 (attempt 5)", count=5,
                last="2026-01-01T11:58:00Z"),
+        _event("ev4", "Failed", "Failed to pull image \"registry.example.com/web:1.2.0\": rpc error: code = Unknown "
+               + "desc = failed to pull and unpack image: failed to resolve reference: " + "x" * 300
+               + ": failed to fetch oauth token: 401 Unauthorized", count=2, last="2026-01-01T11:40:00Z",
+               obj_name="web-7f9c-b2"),
         _event("ev3", "ScalingReplicaSet", "Scaled up replica set web-7f9c to 2", count=1,
                last="2026-01-01T11:00:00Z", kind="Deployment", obj_name="web", type_="Normal"),
         obj("Deployment", "orders", "fin-prod", api=APPS, labels={"app": "orders"},
@@ -190,6 +197,7 @@ def test_workload_status_shows_pods_restarts_and_last_state(web: Served) -> None
     r = ok("workload_status", {"kind": "Deployment", "namespace": "web", "name": "web"}, web)
     assert "ready 1" in r.text and "unavailable 1" in r.text
     assert "current ReplicaSet web-7f9c revision 2" in r.text
+    assert "strategy RollingUpdate: maxSurge 25%, maxUnavailable 0, progressDeadlineSeconds 600" in r.text
     assert "waiting CrashLoopBackOff" in r.text and "restarts 4" in r.text
     assert "last state terminated OOMKilled exit code 137" in r.text
     assert r.text.index("web-7f9c-a1") < r.text.index("web-7f9c-b2")  # unhealthy first
@@ -215,17 +223,20 @@ def test_pod_detail_never_shows_secret_values(web: Served) -> None:
     assert "hunter2" not in r.text and "hunter2" not in str(r.data)
     assert "readiness probe: http GET /ready port 8080" in r.text
     assert "QoS Burstable" in r.text and "data (pvc web-data)" in r.text
+    assert "spec: serviceAccount web, imagePullSecrets regcred" in r.text
     assert "x8 Warning BackOff" in r.text  # two events of one template, counts added
 
 
 def test_events_are_grouped_by_template_newest_first_with_relative_times(web: Served) -> None:
     r = ok("events", {"namespace": "web"}, web)
     lines = r.text.splitlines()
-    assert lines[0].startswith("events in web for all objects: 2 groups from 3 events")
+    assert lines[0].startswith("events in web for all objects: 3 groups from 4 events")
     assert lines[1].startswith("2m ago (2026-01-01T11:58:00Z) x8 Warning BackOff Pod/web-7f9c-a1:")
     assert "(attempt 5)" in lines[1] and "first 40m ago" in lines[1]
     only_warnings = ok("events", {"namespace": "web", "types": ["Warning"], "since_minutes": 30}, web)
-    assert len(only_warnings.data) == 1
+    assert len(only_warnings.data) == 2
+    pull = next(line for line in lines if "Failed Pod/web-7f9c-b2" in line)
+    assert "Failed to pull image" in pull and "oauth token: 401 Unauthorized, first 40m ago" in pull and " ... " in pull
     by_object = ok("events", {"namespace": "web", "kind": "Deployment", "name": "web"}, web)
     assert "fieldSelector=involvedObject.kind%3DDeployment%2CinvolvedObject.name%3Dweb" in by_object.invocation
     assert [g["reason"] for g in by_object.data] == ["ScalingReplicaSet"]
@@ -288,7 +299,8 @@ def test_nodes_show_conditions_taints_cordons_and_requests(web: Served) -> None:
     assert "KubeletNotReady: PLEG is not healthy" in r.text
     assert "DiskPressure=True KubeletHasDiskPressure: ephemeral storage 92% used" in r.text
     assert "taints: node.kubernetes.io/unschedulable=:NoSchedule" in r.text
-    assert "node n1: Ready=True" in r.text and "cpu 1000m/2000m (50%)" in r.text  # two pods x 500m
+    assert "node n1: Ready=True, age 2h, kubelet v1.31.4, amd64" in r.text
+    assert "cpu 1000m/2000m (50%)" in r.text  # two pods x 500m
 
 
 def test_pvc_status_follows_claims_to_volumes_classes_and_pods(web: Served) -> None:

@@ -45,7 +45,7 @@ def test_ramp_that_starts_mid_window_is_dated_at_its_start() -> None:
     assert s.change.shape == "ramp"
     assert abs(s.change.at.timestamp() - TIMES[30]) <= 3 * 60
     assert s.slope_per_hour > 0
-    assert "increasing" in render(s, now=NOW)
+    assert "started to ramp up" in render(s, now=NOW)
 
 
 def test_steady_trend_over_the_whole_window_has_a_slope_but_no_change_point() -> None:

@@ -1,0 +1,85 @@
+"""Leads for a reasoner from a trace summary: which service owns the failures or the time, and who only reports them.
+
+Each finding is a plain dict:
+
+    {"service", "operation", "kind": "error" | "latency", "share", "message", "caller",
+     "dependency", "handled", "version", "evidence"}
+
+`service` is where the problem is: the deepest failing span's service (or
+the dependency a client span called, when the callee has no spans of its
+own), or the service holding the critical-path time beyond normal. `caller`
+is the service that sees and reports it, a weaker root-cause candidate.
+`share` is the share of all traces read that the problem affects.
+Unhandled errors come first, then latency, then errors that a retry or a
+fallback absorbed (`handled: true`: context, rarely the cause).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+MIN_EXCESS_MS = 50.0
+MIN_TIME_SHARE = 0.2
+
+
+def _where(row: Mapping[str, Any]) -> str:
+    if row["dependency"]:
+        return f"dependency {row['service']} (called from {row['span_service']} {row['operation']})"
+    return f"{row['service']} {row['operation']}"
+
+
+def _finding(row: Mapping[str, Any], *, kind: str, share: float, message: str, handled: bool,
+             evidence: str) -> dict[str, Any]:
+    return {"service": row["service"], "operation": row["operation"], "kind": kind, "share": share,
+            "message": message, "caller": row["caller"], "dependency": row["dependency"], "handled": handled,
+            "version": row.get("version"), "evidence": evidence}
+
+
+def _first_message(row: Mapping[str, Any]) -> str:
+    messages = row.get("messages") or []
+    return str(messages[0]["text"]) if messages else ""
+
+
+def _errors(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for row in data.get("errors") or []:
+        msg = _first_message(row)
+        caller = f", reported by {row['caller']}" if row["caller"] else ""
+        evidence = (f"{row['traces']} of {data['traces']} traces fail; the deepest failing span is {_where(row)}"
+                    + (f': "{msg}"' if msg else "") + caller)
+        out.append(_finding(row, kind="error", share=row["share"], message=msg, handled=False, evidence=evidence))
+    return out
+
+
+def _latency(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    traces = data.get("traces") or 0
+    bad = (data.get("failed") or 0) + (data.get("slow_ok") or 0)
+    out = []
+    for row in data.get("latency") or []:
+        if row["excess_ms"] < MIN_EXCESS_MS or row["share"] < MIN_TIME_SHARE:
+            continue
+        normal = f" (normal {row['normal_ms']:g}ms)" if row["normal_ms"] is not None else ""
+        msg = (f"holds {row['critical_ms']:g}ms of the critical path per slow or failing trace{normal}, "
+               f"{row['share'] * 100:.0f}% of their end-to-end time")
+        evidence = f"{bad} of {traces} traces are slow or failing; {_where(row)} {msg}"
+        out.append(_finding(row, kind="latency", share=round(bad / traces, 3) if traces else 0.0, message=msg,
+                            handled=False, evidence=evidence))
+    return out
+
+
+def _absorbed(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for row in data.get("absorbed_errors") or []:
+        msg = _first_message(row)
+        evidence = (f"{_where(row)} fails in {row['traces']} traces but {row['absorbed_by']} absorbs it "
+                    f"(retried or handled); {row['root_failed']} of those traces failed anyway")
+        out.append(_finding(row, kind="error", share=row["share"], message=msg, handled=True, evidence=evidence))
+    return out
+
+
+def trace_findings(summary: Any) -> list[dict[str, Any]]:
+    """Structured leads from a `find_traces` result's data (or a TraceSummary), strongest first."""
+    data: Mapping[str, Any] = getattr(summary, "data", summary) or {}
+    if not data.get("traces"):
+        return []
+    return _errors(data) + _latency(data) + _absorbed(data)
