@@ -86,3 +86,27 @@ def growing(row: dict[str, Any]) -> bool:
     span = float(row.get("peak") or 0.0) - float(row.get("low") or 0.0)
     return bool(limit) and slope > 0 and not row.get("flat") and span > 0.25 * float(limit) \
         and int(row.get("points") or 0) >= 10
+
+
+def _rows(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, dict):
+        if "change" in data and "labels" in data:
+            return [data]
+        return [r for v in data.values() for r in _rows(v)]
+    if isinstance(data, list):
+        return [r for v in data for r in _rows(v)]
+    return []
+
+
+def rises_after(observations: list[Observation], *, service: str, since: str) -> list[str]:
+    """Error-rate and latency series of `service` that stepped or ramped up at or after `since` (RFC 3339)."""
+    out: list[str] = []
+    for ob in observations:
+        if ob["tool"] not in ("error_rate", "latency_quantile") or ob["args"].get("service") != service:
+            continue
+        for row in _rows(ob.get("data")):
+            change = row.get("change") or {}
+            if change.get("at") and change["at"] >= since[:19] and change.get("after", 0) > change.get("before", 0):
+                out.append(f"{ob['tool']} of {service} rose at {change['at']}: {change['before']:.3g} -> "
+                           f"{change['after']:.3g} ({ob['invocation'][:160]})")
+    return out

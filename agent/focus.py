@@ -14,7 +14,8 @@ _STOP = {"the", "is", "are", "in", "on", "of", "a", "an", "and", "or", "to", "fo
          "prod", "production", "please", "check", "look", "at", "service", "api", "app", "since", "after",
          "5xx", "500s", "503s", "504s", "500", "502", "503", "504", "it", "its", "we", "our", "again"}
 _LABEL_KEYS = ("deployment", "statefulset", "daemonset", "service", "job_name", "cronjob", "container",
-               "workload", "app", "job")
+               "workload", "app", "horizontalpodautoscaler", "persistentvolumeclaim", "node", "consumergroup",
+               "topic", "queue")
 
 
 @dataclass
@@ -41,7 +42,9 @@ def focus_from_trigger(trigger: dict[str, Any]) -> Focus:
         ann = alert.get("annotations") or {}
         text = f"{labels.get('alertname', '')}: {ann.get('summary', '')} {ann.get('description', '')}".strip()
         names = [str(labels[k]) for k in _LABEL_KEYS if labels.get(k)]
-        return Focus(text=text, terms=_terms(" ".join(names)), namespace=labels.get("namespace"),
+        host = re.sub(r"^\w+://|[:/].*$", "", str(labels.get("instance", "")))
+        words = " ".join(names + host.split(".")) or f"{ann.get('summary', '')} {ann.get('description', '')}"
+        return Focus(text=text, terms=_terms(words), namespace=labels.get("namespace"),
                      pod=labels.get("pod"), names=names, alertname=labels.get("alertname"))
     text = str(trigger.get("text") or "")
     terms = _terms(text)
@@ -62,6 +65,8 @@ def _name_score(name: str, focus: Focus) -> float:
             best = max(best, 1.0)
         elif term in parts or (len(term) > 3 and term in name):
             best = max(best, 0.8)
+        elif len(term) > 4 and any(p.startswith(term.rstrip("s")[:6]) for p in parts if len(p) > 3):
+            best = max(best, 0.5)  # "reports" ~ "reporting", "payments" ~ "payment"
     return best
 
 
@@ -72,13 +77,16 @@ def focus_workloads(view: ClusterView, focus: Focus) -> list[Obj]:
         pod = view.get("Pod", focus.namespace, focus.pod)
         if pod is not None:
             scored.append((2.0, view.workload_of(pod)))
-    for kind in WORKLOAD_KINDS + ("Service",):
-        for obj in view.objects(kind, focus.namespace):
-            s = _name_score(obj["metadata"]["name"], focus)
-            if obj["metadata"].get("namespace") in focus.terms:
-                s += 0.1
-            if s > 0:
-                scored.append((s + (0.05 if kind == "Deployment" else 0.0), obj))
+    for namespace in (focus.namespace, None):  # an alert's namespace may be the monitoring stack's own
+        for kind in WORKLOAD_KINDS + ("Service", "HorizontalPodAutoscaler"):
+            for obj in view.objects(kind, namespace):
+                s = _name_score(obj["metadata"]["name"], focus)
+                if obj["metadata"].get("namespace") in focus.terms:
+                    s += 0.1
+                if s > 0:
+                    scored.append((s + (0.05 if kind == "Deployment" else 0.0), _as_workload(view, obj)))
+        if scored:
+            break
     seen: set[tuple[str, str | None, str]] = set()
     out: list[Obj] = []
     for _, obj in sorted(scored, key=lambda t: t[0], reverse=True):
@@ -86,6 +94,15 @@ def focus_workloads(view: ClusterView, focus: Focus) -> list[Obj]:
             seen.add(key(obj))
             out.append(obj)
     return out
+
+
+def _as_workload(view: ClusterView, obj: Obj) -> Obj:
+    """An HPA stands for the workload it scales."""
+    if obj.get("kind") != "HorizontalPodAutoscaler":
+        return obj
+    target = (obj.get("spec") or {}).get("scaleTargetRef") or {}
+    found = view.get(target.get("kind", ""), obj["metadata"].get("namespace"), target.get("name", ""))
+    return found or obj
 
 
 def relevance(view: ClusterView, finding: Finding, focus: Focus, focused: list[Obj]) -> float:
@@ -102,7 +119,7 @@ def relevance(view: ClusterView, finding: Finding, focus: Focus, focused: list[O
         nodes = {(p.get("spec") or {}).get("nodeName") for o in focused[:3] for p in view.pods_of(o)}
         if finding.resource.name in nodes:
             return 0.85
-    ns = focus.namespace or (focused[0]["metadata"].get("namespace") if focused else None)
-    if ns and any(r.namespace == ns for r in refs):
+    ns = focused[0]["metadata"].get("namespace") if focused else focus.namespace
+    if any(r.namespace and (r.namespace == ns or r.namespace in focus.terms) for r in refs):
         return 0.6
     return 0.4 if not focused else 0.3

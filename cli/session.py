@@ -55,7 +55,7 @@ def sandbox_session(path: str | Path, *, checkpointer: BaseCheckpointSaver[Any] 
     scenario = load_scenario(path)
     with SandboxServer(scenario) as server, tempfile.TemporaryDirectory(prefix="debugbot-") as tmp:
         kubeconfig = server.write_kubeconfig(Path(tmp) / "kubeconfig")
-        settings = load_settings(kubeconfig=str(kubeconfig), prometheus_url=server.prometheus_url,
+        settings = load_settings(kubeconfig=str(kubeconfig), prometheus_url=server.prometheus_url, verify_timeout_s=3.0,
                                  jaeger_url=server.jaeger_url, **overrides)
         ctx = build_context(settings, now=lambda: scenario.now)
         toolbox = LiveToolbox(ctx)

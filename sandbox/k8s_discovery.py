@@ -30,9 +30,8 @@ def api_group(group: str) -> dict[str, Any]:
 
 
 def group_list() -> dict[str, Any]:
-    groups = [api_group(g) for g, _ in dict.fromkeys(kinds.group_versions()) if g]
-    unique = list({g["name"]: g for g in groups}.values())
-    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": unique}
+    names = dict.fromkeys(g for g, _ in kinds.group_versions() if g)
+    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [api_group(g) for g in names]}
 
 
 def _resource_entries(rt: ResourceType) -> list[dict[str, Any]]:

@@ -1,4 +1,11 @@
-"""Writes through the Kubernetes API: PATCH, PUT, POST, DELETE, dry runs, conflicts, recovery."""
+"""Writes through the Kubernetes API: PATCH, PUT, POST, DELETE, dry runs, conflicts, recovery.
+
+DELETE removes the object at once (no grace period) and, unless `propagationPolicy=Orphan`,
+what it controls, as garbage collection would. A deleted Pod is not recreated by its
+ReplicaSet: the scenario's `recovery` says what the world looks like after a fix. Pods and
+the other kinds the API server answers with the deleted object get it (with a
+deletionTimestamp); the rest get a Status.
+"""
 from __future__ import annotations
 
 import copy

@@ -30,28 +30,33 @@ def _wide(obj: Obj) -> list[Any]:
     return [names, images, _none(selector_string((obj.get("spec") or {}).get("selector")))]
 
 
-def _pod_containers(pod: Obj, now: datetime) -> tuple[str, int, int, str]:
-    """Status reason, ready count, restarts and the restarts cell, as printPod computes them."""
+def _init_reason(pod: Obj) -> tuple[str | None, int]:
+    """The Init:... status while init containers run (None once they are done), and their restarts."""
     spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    reason = status.get("reason") or status.get("phase") or "Pending"
-    restarts, ready, last = 0, 0, None
-    initializing = False
-    inits = status.get("initContainerStatuses") or []
-    for i, cs in enumerate(inits):
+    restarts = 0
+    for i, cs in enumerate(status.get("initContainerStatuses") or []):
         restarts += int(cs.get("restartCount") or 0)
         state = cs.get("state") or {}
         term, wait = state.get("terminated"), state.get("waiting")
         if term and int(term.get("exitCode") or 0) == 0:
             continue
-        initializing = True
         if term:
-            reason = "Init:" + (term.get("reason") or f"ExitCode:{term.get('exitCode')}")
-        elif wait and wait.get("reason") and wait["reason"] != "PodInitializing":
-            reason = "Init:" + wait["reason"]
-        else:
-            reason = f"Init:{i}/{len(spec.get('initContainers') or [])}"
-        break
-    if not initializing:
+            return "Init:" + (term.get("reason") or f"ExitCode:{term.get('exitCode')}"), restarts
+        if wait and wait.get("reason") and wait["reason"] != "PodInitializing":
+            return "Init:" + wait["reason"], restarts
+        return f"Init:{i}/{len(spec.get('initContainers') or [])}", restarts
+    return None, restarts
+
+
+def _pod_containers(pod: Obj, now: datetime) -> tuple[str, int, int, str]:
+    """Status reason, ready count, restarts and the restarts cell, as printPod computes them."""
+    status = pod.get("status") or {}
+    reason = status.get("reason") or status.get("phase") or "Pending"
+    init, restarts = _init_reason(pod)
+    ready, last = 0, None
+    if init is not None:
+        reason = init
+    else:
         restarts, running = 0, False
         for cs in reversed(status.get("containerStatuses") or []):
             restarts += int(cs.get("restartCount") or 0)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tools import traces
 from tools import k8s_cluster, k8s_config, k8s_events, k8s_logs, k8s_network, k8s_pods, k8s_rollout, k8s_storage
 from tools import k8s_common, k8s_workloads, prom_raw, prom_resources, prom_service
 from tools.context import ToolContext
@@ -62,6 +63,7 @@ REGISTRY: dict[str, ToolSpec] = {s.name: s for s in (
     _spec(prom_resources.gc_time, prom_resources.PodsArgs),
     _spec(prom_resources.network_drops, prom_resources.NetworkArgs),
     _spec(prom_raw.promql, prom_raw.PromqlArgs),
+    *(_spec(fn, args) for fn, args in traces.TRACE_TOOLS),
 )}
 
 

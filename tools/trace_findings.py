@@ -3,15 +3,20 @@
 Each finding is a plain dict:
 
     {"service", "operation", "kind": "error" | "latency", "share", "message", "caller",
-     "dependency", "handled", "version", "evidence"}
+     "dependency", "handled", "contrast", "version", "timed_out_in", "tags", "evidence"}
 
 `service` is where the problem is: the deepest failing span's service (or
 the dependency a client span called, when the callee has no spans of its
 own), or the service holding the critical-path time beyond normal. `caller`
 is the service that sees and reports it, a weaker root-cause candidate.
-`share` is the share of all traces read that the problem affects.
+`share` is the share of all traces read that the problem affects; `tags`
+holds the tag values that set the bad spans apart from good ones (a version,
+a region, a node or zone).
 Unhandled errors come first, then latency, then errors that a retry or a
-fallback absorbed (`handled: true`: context, rarely the cause).
+fallback absorbed (`handled: true`: context, rarely the cause). A latency
+lead with `contrast: false` had no faster traces in the window to compare
+with (the whole window is slow): only a hop holding most of a long request
+(500 ms) is reported then, and a longer window will say what normal was.
 """
 from __future__ import annotations
 
@@ -20,6 +25,9 @@ from typing import Any
 
 MIN_EXCESS_MS = 50.0
 MIN_TIME_SHARE = 0.2
+# With no normal traces to compare against, only a hop that holds most of a long request is a lead.
+MIN_UNCONTRASTED_MS = 500.0
+MIN_UNCONTRASTED_SHARE = 0.5
 
 
 def _where(row: Mapping[str, Any]) -> str:
@@ -31,8 +39,11 @@ def _where(row: Mapping[str, Any]) -> str:
 def _finding(row: Mapping[str, Any], *, kind: str, share: float, message: str, handled: bool,
              evidence: str) -> dict[str, Any]:
     return {"service": row["service"], "operation": row["operation"], "kind": kind, "share": share,
+            "contrast": kind != "latency" or row.get("normal_ms") is not None,
             "message": message, "caller": row["caller"], "dependency": row["dependency"], "handled": handled,
-            "version": row.get("version"), "evidence": evidence}
+            "version": row.get("version"), "timed_out_in": row.get("timed_out_in"),
+            "tags": {t["key"]: t["value"] for t in row.get("tags") or [] if t["share_good"] is not None},
+            "evidence": evidence}
 
 
 def _first_message(row: Mapping[str, Any]) -> str:
@@ -45,6 +56,8 @@ def _errors(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     for row in data.get("errors") or []:
         msg = _first_message(row)
         caller = f", reported by {row['caller']}" if row["caller"] else ""
+        if row.get("timed_out_in"):
+            caller = f"; in {row['timed_out']} of them {row['timed_out_in']} timed out waiting on it" + caller
         evidence = (f"{row['traces']} of {data['traces']} traces fail; the deepest failing span is {_where(row)}"
                     + (f': "{msg}"' if msg else "") + caller)
         out.append(_finding(row, kind="error", share=row["share"], message=msg, handled=False, evidence=evidence))
@@ -56,13 +69,18 @@ def _latency(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     bad = (data.get("failed") or 0) + (data.get("slow_ok") or 0)
     out = []
     for row in data.get("latency") or []:
-        if row["excess_ms"] < MIN_EXCESS_MS or row["share"] < MIN_TIME_SHARE:
+        contrast = row["normal_ms"] is not None
+        if (row["excess_ms"] < MIN_EXCESS_MS or row["share"] < MIN_TIME_SHARE) if contrast else (
+                row["critical_ms"] < MIN_UNCONTRASTED_MS or row["share"] < MIN_UNCONTRASTED_SHARE):
             continue
         normal = f" (normal {row['normal_ms']:g}ms)" if row["normal_ms"] is not None else ""
-        msg = (f"holds {row['critical_ms']:g}ms of the critical path per slow or failing trace{normal}, "
+        which = "slow or failing" if contrast else "read"
+        msg = (f"holds {row['critical_ms']:g}ms of the critical path per {which} trace{normal}, "
                f"{row['share'] * 100:.0f}% of their end-to-end time")
-        evidence = f"{bad} of {traces} traces are slow or failing; {_where(row)} {msg}"
-        out.append(_finding(row, kind="latency", share=round(bad / traces, 3) if traces else 0.0, message=msg,
+        affected = bad if contrast else traces
+        scope = f"{bad} of {traces} traces are slow or failing" if contrast else f"in all {traces} traces read"
+        evidence = f"{scope}; {_where(row)} {msg}"
+        out.append(_finding(row, kind="latency", share=round(affected / traces, 3) if traces else 0.0, message=msg,
                             handled=False, evidence=evidence))
     return out
 

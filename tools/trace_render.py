@@ -11,6 +11,7 @@ from tools.trace_tree import TraceView
 from tools.trace_util import ms, stamp_us
 
 MAX_TREE_LINES = 150
+MAX_PATH_LINES = 12
 SHOWN_TAGS = ("http.status_code", "rpc.grpc.status_code", "peer.service", "net.peer.name", "db.system",
               "service.version", "k8s.pod.name", "retry.attempt")
 
@@ -43,7 +44,9 @@ def _error_lines(data: dict[str, Any]) -> list[str]:
     if data["errors"]:
         lines.append("errors originate in (deepest failing span of failing traces):")
     for row in data["errors"]:
-        lines.append(f"  {_who(row)}: {row['traces']} traces ({_pct(row['share'])} of all)")
+        gave_up = (f"; in {row['timed_out']} of them {row['timed_out_in']} gave up waiting on it"
+                   if row["timed_out_in"] else "")
+        lines.append(f"  {_who(row)}: {row['traces']} traces ({_pct(row['share'])} of all){gave_up}")
         lines += [f'    "{m["text"]}" x{m["count"]}' for m in row["messages"]]
         if row["tags"]:
             lines.append(f"    tags: {_tags(row['tags'])}")
@@ -58,22 +61,31 @@ def _error_lines(data: dict[str, Any]) -> list[str]:
 def _latency_lines(data: dict[str, Any]) -> list[str]:
     if not data["latency"]:
         return []
-    lines = ["latency held on the critical path of bad traces (mean per bad trace, vs good traces):"]
+    contrast = data["latency"][0]["normal_ms"] is not None
+    lines = ["latency held on the critical path of bad traces (mean per bad trace, vs good traces):" if contrast else
+             "where the time goes on the critical path (mean per trace; no faster traces in the window to compare):"]
+    shared = data["latency_shared_tags"]
     for row in data["latency"]:
         normal = f"normal {row['normal_ms']:g}ms, " if row["normal_ms"] is not None else ""
+        own = [t for t in row["tags"] if t not in shared]
         lines.append(f"  {_who(row)}: {row['critical_ms']:g}ms ({normal}+{row['excess_ms']:g}ms; "
-                     f"{_pct(row['share'])} of end-to-end)" + (f"; tags: {_tags(row['tags'])}" if row["tags"] else ""))
+                     f"{_pct(row['share'])} of end-to-end)" + (f"; tags: {_tags(own)}" if own else ""))
+    if shared:
+        lines.append(f"  every hop above is slow only where {_tags(shared)}: the slowness follows the caller's "
+                     "pod, node or zone, not one dependency")
     return lines
 
 
 def _path_lines(path: dict[str, Any], now: datetime) -> list[str]:
     state = "failed" if path["failed"] else "ok"
     lines = [f"critical path of the {path['why']} trace {path['trace_id']} ({path['duration_ms']:g}ms, {state}, "
-             f"{_when(path['start'], now)}):"]
-    for i, s in enumerate(path["path"]):
+             f"{_when(path['start'], now)}), time on the path per span:"]
+    for s in path["path"][:MAX_PATH_LINES]:
         err = (' ERROR' + (f' "{s["message"]}"' if s["message"] else "")) if s["error"] else ""
-        lines.append(f"  {'> ' if i else ''}{s['service']} {s['operation']} {s['duration_ms']:g}ms "
-                     f"(self {s['self_ms']:g}ms){err}")
+        lines.append(f"  {'  ' * s['depth']}{s['service']} {s['operation']} {s['duration_ms']:g}ms, "
+                     f"on path {s['critical_ms']:g}ms{err}")
+    if len(path["path"]) > MAX_PATH_LINES:
+        lines.append(f"  ... {len(path['path']) - MAX_PATH_LINES} more spans on the path (get_trace shows them all)")
     return lines
 
 
@@ -118,12 +130,17 @@ def render_summary(data: dict[str, Any], *, minutes: int, now: datetime) -> str:
         lines.append(f"{data['service']}'s own entry spans ({', '.join(own['operations'])}): p50 {own['p50_ms']:g}ms, "
                      f"p95 {own['p95_ms']:g}ms, max {own['max_ms']:g}ms, {_pct(own['error_share'])} with errors")
     lines += _error_lines(data) + _latency_lines(data)
+    for row in data["off_path"]:
+        lines.append(f"off the critical path (async, not waited for): {row['service']} {row['operation']} "
+                     f"mean {row['mean_ms']:g}ms vs {row['root_mean_ms']:g}ms end-to-end, in {row['traces']} traces "
+                     f"(started by {row['parent']})")
+    lines += _change_lines(data["change"], now)
     for path in data["critical_paths"]:
         lines += _path_lines(path, now)
-    return "\n".join(lines + _change_lines(data["change"], now))
+    return "\n".join(lines)
 
 
-def _span_line(view: TraceView, span: Span, depth: int, on_path: set[str]) -> str:
+def _span_line(view: TraceView, span: Span, *, depth: int, on_path: set[str]) -> str:
     offset = ms(span.start_us - view.root.start_us)
     tags = " ".join(f"{k}={span.tags[k][:60]}" for k in SHOWN_TAGS if k in span.tags)
     err = (" ERROR" + (f' "{span.message[:200]}"' if span.message else "")) if span.error else ""
@@ -145,7 +162,7 @@ def render_tree(view: TraceView, *, now: datetime, children: Callable[[Span], li
     while stack and len(lines) < MAX_TREE_LINES:
         span, depth = stack.pop()
         shown.add(span.span_id)
-        lines.append(_span_line(view, span, depth, on_path))
+        lines.append(_span_line(view, span, depth=depth, on_path=on_path))
         stack += [(c, depth + 1) for c in sorted(children(span), key=lambda c: c.start_us, reverse=True)]
     hidden = len(view.spans) - len(shown)
     if hidden:

@@ -1,9 +1,10 @@
-"""Many traces summarised as a human reads a trace search: shares, latency, who owns the errors and the time, and when it changed.
+"""Many traces summarised as a human reads a trace search: who owns the errors and the time, and since when.
 
 `summarize_spans` groups spans into traces, analyses each one
 (`tools.trace_tree`), then aggregates: a trace *fails* when its root span
 errors and is *slow* when its root lasts at least twice the 25th percentile
-(and 50 ms more); failing or slow traces are *bad*. Errors are attributed to
+(and 50 ms more), or than the median of the window's first half when that
+is lower (a window that is mostly slow); failing or slow traces are *bad*. Errors are attributed to
 their origin span (the deepest failing span) and latency to the spans that hold
 the critical path in bad traces, net of what the same operation holds in good
 ones. A client span with no instrumented callee (a database, a cache, an
@@ -22,7 +23,9 @@ from tools.trace_util import dependency_of, ms, pct, stamp_us, tag_contrast
 
 Key = tuple[str, str]  # (service, operation)
 TOP = 3
+MIN_EARLY_TRACES = 10  # the first half of the window sets the baseline when it holds this many traces
 MIN_OWNER_SHARE = 0.05  # a latency owner holds at least this share of a bad trace's time beyond normal
+OFF_PATH_SHARE = 0.5  # async spans at least half as long as the request are worth a mention
 
 
 @dataclass
@@ -53,10 +56,11 @@ def summarize_spans(spans: Sequence[Span], *, service: str | None = None, start_
     views = [build_view(group) for group in group_traces(spans)]
     views.sort(key=lambda v: v.root.start_us)
     durations = sorted(v.duration_us for v in views)
-    base = pct(durations, 0.25)
+    lo = start_us if start_us is not None else (views[0].root.start_us if views else 0)
+    hi = end_us if end_us is not None else max((v.root.end_us for v in views), default=0)
+    base = _baseline(views, durations, mid_us=lo + (hi - lo) // 2)
     summary = TraceSummary(service=service, views=views, slow_threshold_us=max(2 * base, base + 50_000),
-                           start_us=start_us if start_us is not None else (views[0].root.start_us if views else 0),
-                           end_us=end_us if end_us is not None else max((v.root.end_us for v in views), default=0))
+                           start_us=lo, end_us=hi)
     failed = sum(v.failed for v in views)
     slow_ok = sum(not v.failed and summary.bad(v) for v in views)
     summary.data = {
@@ -68,9 +72,21 @@ def summarize_spans(spans: Sequence[Span], *, service: str | None = None, start_
         "slow_share": _share(slow_ok, len(views)),
         "roots": _roots(views, durations), "own": _own(views, service),
         "errors": _error_origins(summary), "absorbed_errors": _absorbed(views),
-        "latency": _latency_owners(summary), "critical_paths": _paths(summary), "change": _change(summary),
+        "latency": (latency := _latency_owners(summary)), "latency_shared_tags": _shared_tags(latency),
+        "off_path": _off_path(views), "critical_paths": _paths(summary),
+        "change": _change(summary),
     }
     return summary
+
+
+def _baseline(views: list[TraceView], durations: list[int], *, mid_us: int) -> int:
+    """A typical healthy duration: the 25th percentile, or the first half's median when that is lower
+    (when most of the window is slow, the earlier traces say what normal was)."""
+    base = pct(durations, 0.25)
+    early = sorted(v.duration_us for v in views if v.root.start_us < mid_us)
+    if len(early) >= MIN_EARLY_TRACES:
+        base = min(base, pct(early, 0.5))
+    return base
 
 
 def _share(part: int, whole: int) -> float:
@@ -115,30 +131,38 @@ def _blame(view: TraceView, span: Span) -> tuple[str, str | None, bool]:
 
 
 def _error_origins(summary: TraceSummary) -> list[dict[str, Any]]:
-    groups: dict[Key, list[tuple[TraceView, Span]]] = defaultdict(list)
+    """Failing traces grouped by where the error starts (a timeout: by the span that was waited on)."""
+    groups: dict[Key, list[tuple[TraceView, Span, Span]]] = defaultdict(list)
     for view in summary.views:
         if view.failed and view.origin is not None:
-            groups[(view.origin.service, view.origin.operation)].append((view, view.origin))
+            target = view.waited_on(view.origin)
+            groups[(target.service, target.operation)].append((view, view.origin, target))
     good = [v for v in summary.views if not v.failed]
     out = []
     for (svc, op), hits in sorted(groups.items(), key=lambda kv: -len(kv[1]))[:TOP]:
-        out.append(_origin_entry(svc, op, hits, good, len(summary.views)))
+        out.append(_origin_entry((svc, op), hits, good=good, total=len(summary.views)))
     return out
 
 
-def _origin_entry(svc: str, op: str, hits: list[tuple[TraceView, Span]], good: list[TraceView],
+def _origin_entry(key: Key, hits: list[tuple[TraceView, Span, Span]], *, good: list[TraceView],
                   total: int) -> dict[str, Any]:
-    blamed = Counter(_blame(v, s) for v, s in hits).most_common(1)[0][0]
-    messages = Counter(s.message or _status_text(s) for _, s in hits)
-    versions = Counter(v.ancestor_tag(s, "service.version") for v, s in hits)
-    spans = [s for _, s in hits]
+    svc, op = key
+    view, origin, target = hits[-1]
+    blamed = _blame(view, target)
+    if target is not origin and not blamed[2]:
+        blamed = (blamed[0], origin.service if origin.service != target.service else blamed[1], False)
+    messages = Counter(o.message or _status_text(o) for _, o, _ in hits)
+    versions = Counter(None if blamed[2] else v.ancestor_tag(t, "service.version") for v, _, t in hits)
+    gave_up = Counter(f"{o.service} {o.operation}" for _, o, t in hits if o is not t)
     peers = [s for v in good for s in v.spans if s.service == svc and s.operation == op]
     return {"service": blamed[0], "operation": op, "span_service": svc, "caller": blamed[1],
             "dependency": blamed[2], "traces": len(hits), "share": _share(len(hits), total),
             "messages": [{"text": m, "count": n} for m, n in messages.most_common(TOP) if m],
-            "version": versions.most_common(1)[0][0], "tags": tag_contrast(spans, peers),
-            "example_trace": hits[-1][0].trace_id, "first": stamp_us(hits[0][0].root.start_us),
-            "last": stamp_us(hits[-1][0].root.start_us)}
+            "timed_out_in": gave_up.most_common(1)[0][0] if gave_up else None,
+            "timed_out": sum(gave_up.values()),
+            "version": versions.most_common(1)[0][0], "tags": tag_contrast([t for _, _, t in hits], peers),
+            "example_trace": view.trace_id, "first": stamp_us(hits[0][0].root.start_us),
+            "last": stamp_us(view.root.start_us)}
 
 
 def _status_text(span: Span) -> str:
@@ -180,9 +204,15 @@ def _critical_by_key(views: Sequence[TraceView]) -> dict[Key, tuple[int, list[Sp
 
 
 def _latency_owners(summary: TraceSummary) -> list[dict[str, Any]]:
-    """Who holds the critical path in bad traces, beyond what the same operation holds in good ones."""
+    """Who holds the critical path in bad traces, beyond what the same operation holds in good ones.
+
+    With no bad traces (or no good ones) there is nothing to contrast with:
+    then `normal_ms` is None and the rows say where the time goes in all of them.
+    """
     bad = [v for v in summary.views if summary.bad(v)]
     good = [v for v in summary.views if not summary.bad(v)]
+    if not bad:  # uniformly slow or uniformly fine: no contrast, say where the time goes in all of them
+        bad, good = summary.views, []
     if not bad:
         return []
     in_bad, in_good = _critical_by_key(bad), _critical_by_key(good)
@@ -203,8 +233,36 @@ def _latency_owners(summary: TraceSummary) -> list[dict[str, Any]]:
                     "dependency": blamed[2], "bad_traces": len(bad), "critical_ms": ms(mean_bad),
                     "normal_ms": ms(mean_good) if good else None, "excess_ms": ms(excess),
                     "share": round(mean_bad / mean_bad_total, 3) if mean_bad_total else 0.0,
-                    "version": view.ancestor_tag(spans[0], "service.version"),
-                    "tags": tag_contrast(spans, in_good.get((svc, op), (0, []))[1])})
+                    "version": None if blamed[2] else view.ancestor_tag(spans[0], "service.version"),
+                    "tags": tag_contrast(spans, in_good[(svc, op)][1]) if (svc, op) in in_good else []})
+    return out
+
+
+def _shared_tags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Telling tags every latency owner has in common (a pod, a node, a zone): then the hops are not the cause."""
+    if len(rows) < 2:
+        return []
+    first = rows[0]["tags"]
+    keys = [(t["key"], t["value"]) for t in first]
+    common = [k for k in keys if all(any((t["key"], t["value"]) == k for t in row["tags"]) for row in rows[1:])]
+    return [t for t in first if (t["key"], t["value"]) in common]
+
+
+def _off_path(views: list[TraceView]) -> list[dict[str, Any]]:
+    """Long async work the request did not wait for: it looks slow in a trace view but costs the caller nothing."""
+    groups: dict[Key, list[tuple[TraceView, Span]]] = defaultdict(list)
+    for view in views:
+        for span in view.detached:
+            groups[(span.service, span.operation)].append((view, span))
+    out = []
+    for (svc, op), hits in sorted(groups.items(), key=lambda kv: -sum(s.duration_us for _, s in kv[1]))[:TOP]:
+        mean = sum(s.duration_us for _, s in hits) / len(hits)
+        mean_root = sum(v.duration_us for v, _ in hits) / len(hits)
+        if mean >= OFF_PATH_SHARE * mean_root:
+            view, span = hits[0]
+            parent = view.by_id[span.parent_id or ""]
+            out.append({"service": svc, "operation": op, "traces": len(hits), "mean_ms": ms(mean),
+                        "root_mean_ms": ms(mean_root), "parent": f"{parent.service} {parent.operation}"})
     return out
 
 
@@ -224,12 +282,16 @@ def _shape(view: TraceView) -> list[tuple[str, str, bool]]:
 
 
 def path_entry(why: str, view: TraceView) -> dict[str, Any]:
+    """The spans on the critical path in start order (with depth), and the chain of last-ending children."""
+    on_path = sorted((view.by_id[sid] for sid, us in view.critical_us.items() if us > 0),
+                     key=lambda s: (s.start_us, view.depth.get(s.span_id, 0)))
     return {"why": why, "trace_id": view.trace_id, "start": stamp_us(view.root.start_us),
             "duration_ms": ms(view.duration_us), "failed": view.failed,
-            "path": [{"service": s.service, "operation": s.operation, "duration_ms": ms(s.duration_us),
-                       "self_ms": ms(view.self_us.get(s.span_id, 0)),
-                       "critical_ms": ms(view.critical_us.get(s.span_id, 0)),
-                       "error": s.error, "message": s.message} for s in view.chain]}
+            "chain": [f"{s.service} {s.operation}" for s in view.chain],
+            "path": [{"service": s.service, "operation": s.operation, "depth": view.depth.get(s.span_id, 0),
+                      "duration_ms": ms(s.duration_us), "self_ms": ms(view.self_us.get(s.span_id, 0)),
+                      "critical_ms": ms(view.critical_us.get(s.span_id, 0)),
+                      "error": s.error, "message": s.message} for s in on_path]}
 
 
 def _half(views: list[TraceView], summary: TraceSummary) -> dict[str, Any]:

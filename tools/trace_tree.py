@@ -16,16 +16,20 @@ Definitions, as a human reads a trace view:
   descent: root, then repeatedly the child that ends last.
 * Error origin: from a failing root, follow the failing child that ends last
   until a failing span has no failing child: the error starts there.
+* Timeouts: a span that failed by giving up (a deadline, a 504) is blamed on
+  the span it waited on (`TraceView.waited_on`), not on itself.
 * Absorbed errors: a failing span none of whose children fail, below a span
   that succeeded (a retry that worked, a fallback): handled, not the outage.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tools.jaeger import Span
 
+TIMEOUT_WORDS = re.compile(r"time(d)?[ -]?out|deadline|cancel", re.IGNORECASE)
 DETACH_SLACK_US = 5_000
 DETACH_SLACK_SHARE = 0.05
 
@@ -42,6 +46,8 @@ class TraceView:
     origin: Span | None = None
     absorbed: list[tuple[Span, Span]] = field(default_factory=list)  # (failing span, the span that absorbed it)
     depth: dict[str, int] = field(default_factory=dict)
+    blocking: dict[str, list[Span]] = field(default_factory=dict)  # children the span waited for, last end first
+    detached: list[Span] = field(default_factory=list)  # children their parent did not wait for (async work)
 
     @property
     def failed(self) -> bool:
@@ -60,6 +66,24 @@ class TraceView:
                 return parent.service
             parent, seen = self.by_id.get(parent.parent_id or ""), seen + 1
         return None
+
+    def waited_on(self, span: Span) -> Span:
+        """For a span that failed by giving up (timeout, deadline, cancel): the span it was waiting on.
+
+        Descends while the child that ended last covers at least half of the
+        failing span's duration: a caller's deadline error is the callee's
+        slowness, so that is where the error is attributed. Any other span is
+        returned unchanged.
+        """
+        if not TIMEOUT_WORDS.search(span.message or "") and span.tags.get("http.status_code") not in ("504", "408"):
+            return span
+        current, seen = span, 0
+        while seen <= len(self.spans):
+            kids = self.blocking.get(current.span_id)
+            if not kids or kids[0].duration_us * 2 < span.duration_us:
+                return current
+            current, seen = kids[0], seen + 1
+        return current
 
     def ancestor_tag(self, span: Span, key: str) -> str | None:
         """A tag of the span or of its nearest same-service ancestor (a version is set on the entry span)."""
@@ -92,10 +116,11 @@ def build_view(spans: Sequence[Span]) -> TraceView:
         if s.parent_id is not None and s.parent_id != s.span_id and s.parent_id in by_id:
             children.setdefault(s.parent_id, []).append(s)
     blocking, clip = _clip_tree(view, children)
+    view.blocking = blocking
     for s in spans:
-        view.self_us[s.span_id] = _self_time(s, blocking.get(s.span_id, ()), clip)
-    _critical_path(view, blocking, clip)
-    _errors(view, children, blocking)
+        view.self_us[s.span_id] = _self_time(s, blocking.get(s.span_id, ()), clip=clip)
+    _critical_path(view, blocking, clip=clip)
+    _errors(view, children, blocking=blocking)
     return view
 
 
@@ -117,6 +142,7 @@ def _clip_tree(view: TraceView, children: dict[str, list[Span]]) -> tuple[dict[s
             view.depth[child.span_id] = view.depth[span.span_id] + 1
             if _detached(child, span):
                 clip[child.span_id] = (child.start_us, child.end_us)
+                view.detached.append(child)
             else:
                 start = min(max(child.start_us, lo), hi)
                 clip[child.span_id] = (start, max(start, min(child.end_us, hi)))
@@ -128,7 +154,7 @@ def _clip_tree(view: TraceView, children: dict[str, list[Span]]) -> tuple[dict[s
     return blocking, clip
 
 
-def _self_time(span: Span, kids: Sequence[Span], clip: dict[str, tuple[int, int]]) -> int:
+def _self_time(span: Span, kids: Sequence[Span], *, clip: dict[str, tuple[int, int]]) -> int:
     if not kids:
         return span.duration_us
     covered, cur_lo, cur_hi = 0, -1, -1
@@ -142,7 +168,7 @@ def _self_time(span: Span, kids: Sequence[Span], clip: dict[str, tuple[int, int]
     return max(0, span.duration_us - covered)
 
 
-def _critical_path(view: TraceView, blocking: dict[str, list[Span]], clip: dict[str, tuple[int, int]]) -> None:
+def _critical_path(view: TraceView, blocking: dict[str, list[Span]], *, clip: dict[str, tuple[int, int]]) -> None:
     root = view.root
     out = view.critical_us
     cur, bound = root, clip[root.span_id][1]
@@ -166,11 +192,11 @@ def _critical_path(view: TraceView, blocking: dict[str, list[Span]], clip: dict[
         bound, cur = clip[cur.span_id][0], view.by_id[cur.parent_id or ""]
 
 
-def _errors(view: TraceView, children: dict[str, list[Span]], blocking: dict[str, list[Span]]) -> None:
+def _errors(view: TraceView, children: dict[str, list[Span]], *, blocking: dict[str, list[Span]]) -> None:
     if view.root.error:
         cur = view.root
         while True:
-            failing = [c for c in blocking.get(cur.span_id) or children.get(cur.span_id, ()) if c.error]
+            failing = [c for c in blocking.get(cur.span_id, ()) if c.error]
             if not failing:
                 break
             cur = max(failing, key=lambda c: (c.end_us, c.duration_us))

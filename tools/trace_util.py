@@ -17,7 +17,11 @@ CLIENT_KINDS = ("client", "producer")
 _BORING = frozenset({"error", "span.kind", "otel.status_code", "otel.status_description", "internal.span.format",
                      "otel.library.name", "otel.library.version", "otel.scope.name", "otel.scope.version",
                      "error.message", "exception.message", "exception.stacktrace", "error.object", "message",
-                     "sampler.type", "sampler.param", "thread.id", "thread.name"})
+                     "sampler.type", "sampler.param", "thread.id", "thread.name",
+                     # what the operation is, the same on every span of it: no contrast to find there
+                     "db.system", "db.operation", "db.name", "peer.service", "net.peer.name", "net.peer.port",
+                     "server.address", "server.port", "http.method", "http.request.method", "http.route",
+                     "messaging.system", "messaging.destination.name", "code.function", "code.namespace"})
 
 
 def ms(us: float) -> float:
@@ -100,7 +104,8 @@ def tag_contrast(bad: Sequence[Span], good: Sequence[Span], *, top: int = 4) -> 
         share_good = sum(1 for s in good if s.tags.get(key) == value) / len(good) if good else None
         if share_bad < 0.5 or share_bad - (share_good or 0.0) < 0.3:
             continue
-        rows.append({"key": key, "value": value, "share_bad": round(share_bad, 3),
-                     "share_good": None if share_good is None else round(share_good, 3)})
-    rows.sort(key=lambda r: (r["share_bad"] - (r["share_good"] or 0.0), r["share_bad"]), reverse=True)
-    return rows[:top]
+        rows.append((share_bad - (share_good or 0.0), share_bad, {
+            "key": key, "value": value, "share_bad": round(share_bad, 3),
+            "share_good": None if share_good is None else round(share_good, 3)}))
+    rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    return [row for _, _, row in rows[:top]]

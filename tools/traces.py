@@ -39,11 +39,14 @@ class TraceServicesArgs(BaseModel):
 class FindTracesArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
     service: str = Field(pattern=_NAME, description="service name as the tracer reports it, e.g. payment")
-    operation: str | None = Field(None, pattern=_NAME, description="only spans of this operation, e.g. 'POST /v1/charges'")
+    operation: str | None = Field(None, pattern=_NAME,
+                                  description="only spans of this operation, e.g. 'POST /v1/charges'")
     minutes: int = Field(30, ge=1, le=10080, description="window ending now, in minutes")
     errors_only: bool = Field(False, description="only traces where a span of the service has error=true")
-    min_duration_ms: int | None = Field(None, ge=0, description="only traces with a span of the service at least this long")
-    tags: dict[str, str] | None = Field(None, description="span tags that must match, e.g. {\"http.status_code\": \"504\"}")
+    min_duration_ms: int | None = Field(None, ge=0,
+                                        description="only traces with a span of the service at least this long")
+    tags: dict[str, str] | None = Field(None,
+                                        description='span tags that must match, e.g. {"http.status_code": "504"}')
     limit: int = Field(200, ge=1, le=1500, description="at most this many traces (newest first)")
 
 
@@ -60,7 +63,7 @@ def _error(invocation: str, text: str) -> ToolResult:
     return ToolResult(status=ToolStatus.ERROR, invocation=invocation, text=text)
 
 
-def _done(invocation: str, text: str, data: Any, *, status: ToolStatus = ToolStatus.OK) -> ToolResult:
+def _done(invocation: str, text: str, *, data: Any, status: ToolStatus = ToolStatus.OK) -> ToolResult:
     return ToolResult(status=status, invocation=invocation, text=redact(text), data=redact_obj(data))
 
 
@@ -69,7 +72,7 @@ def trace_services(args: TraceServicesArgs, ctx: ToolContext) -> ToolResult:
     client = _client(ctx)
     paths = [client.path("/api/services")]
     if not ctx.jaeger_url:
-        return _error(paths[0], NOT_CONFIGURED)
+        return _error(f"GET {paths[0]}", NOT_CONFIGURED)
     try:
         services = sorted(client.services())
         ops: dict[str, list[str]] = {}
@@ -80,9 +83,9 @@ def trace_services(args: TraceServicesArgs, ctx: ToolContext) -> ToolResult:
         return _error(" ; ".join(f"GET {p}" for p in paths), f"trace_services failed: {exc}")
     invocation = " ; ".join(f"GET {p}" for p in paths)
     if not services:
-        return _done(invocation, "the tracing backend knows no services", {}, status=ToolStatus.NO_DATA)
+        return _done(invocation, "the tracing backend knows no services", data={}, status=ToolStatus.NO_DATA)
     text = "\n".join(f"{name}: {', '.join(ops[name]) or '(no operations)'}" for name in services)
-    return _done(invocation, f"{len(services)} services report traces:\n{text}", ops)
+    return _done(invocation, f"{len(services)} services report traces:\n{text}", data=ops)
 
 
 def _search_params(args: FindTracesArgs, ctx: ToolContext) -> dict[str, str]:
@@ -117,22 +120,23 @@ def find_traces(args: FindTracesArgs, ctx: ToolContext) -> ToolResult:
     except ToolError as exc:
         return _error(invocation, f"find_traces failed: {exc}")
     if not spans:
-        return _no_traces(args, invocation + f" ; GET {client.path('/api/services')}", known or [])
+        return _no_traces(args, invocation + f" ; GET {client.path('/api/services')}", known=known or [])
     summary = summarize_spans(spans, service=args.service, start_us=int(params["start"]),
                               end_us=int(params["end"]), limit=args.limit)
     data = summary.data | {"query": {k: v for k, v in args.model_dump().items() if v not in (None, False)}}
     data["findings"] = trace_findings(data)
-    return _done(invocation, render_summary(data, minutes=args.minutes, now=ctx.now()), data)
+    return _done(invocation, render_summary(data, minutes=args.minutes, now=ctx.now()), data=data)
 
 
-def _no_traces(args: FindTracesArgs, invocation: str, known: list[str]) -> ToolResult:
+def _no_traces(args: FindTracesArgs, invocation: str, *, known: list[str]) -> ToolResult:
     filters = [f for f, on in (("errors only", args.errors_only), (f"operation {args.operation!r}", args.operation),
                                (f"at least {args.min_duration_ms}ms", args.min_duration_ms),
                                (f"tags {args.tags}", args.tags)) if on]
-    where = f"no traces of {args.service!r} in the last {args.minutes}m" + (f" ({', '.join(filters)})" if filters else "")
+    where = f"no traces of {args.service!r} in the last {args.minutes}m"
+    where += f" ({', '.join(filters)})" if filters else ""
     if args.service not in known:
         where += f"; the backend knows no service of that name; services: {', '.join(sorted(known)) or 'none'}"
-    return _done(invocation, where, {"traces": 0, "services": sorted(known)}, status=ToolStatus.NO_DATA)
+    return _done(invocation, where, data={"traces": 0, "services": sorted(known)}, status=ToolStatus.NO_DATA)
 
 
 def _children_of(spans: list[Span]) -> Callable[[Span], list[Span]]:
@@ -152,19 +156,19 @@ def get_trace(args: GetTraceArgs, ctx: ToolContext) -> ToolResult:
     try:
         docs = client.trace(args.trace_id)
     except NotFound:
-        return _done(invocation, f"trace {args.trace_id} not found (expired or never sampled)", None,
+        return _done(invocation, f"trace {args.trace_id} not found (expired or never sampled)", data=None,
                      status=ToolStatus.NO_DATA)
     except ToolError as exc:
         return _error(invocation, f"get_trace failed: {exc}")
     spans = parse_trace(docs[0]) if docs else []
     if not spans:
-        return _done(invocation, f"trace {args.trace_id} has no spans", None, status=ToolStatus.NO_DATA)
+        return _done(invocation, f"trace {args.trace_id} has no spans", data=None, status=ToolStatus.NO_DATA)
     view = build_view(spans)
     data = path_entry("requested", view) | {"spans_total": len(spans),
                                             "origin": None if view.origin is None else {
                                                 "service": view.origin.service, "operation": view.origin.operation,
                                                 "message": view.origin.message}}
-    return _done(invocation, render_tree(view, now=ctx.now(), children=_children_of(spans)), data)
+    return _done(invocation, render_tree(view, now=ctx.now(), children=_children_of(spans)), data=data)
 
 
 TRACE_TOOLS: list[tuple[Callable[[Any, ToolContext], ToolResult], type[BaseModel]]] = [

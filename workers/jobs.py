@@ -1,106 +1,148 @@
-"""RQ jobs: investigate, resume_after_decision, follow_up. Glue between a queue message, the agent and the thread."""
+"""RQ jobs: investigate, resume_after_decision, follow_up, and the callbacks that report a failed job.
+
+Every job is safe to run again: it looks at the incident's checkpoint first and carries
+on from there (a job re-run after its worker died resumes where the graph stopped).
+"""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
+
+from rq import get_current_job
+from rq.exceptions import AbandonedJobError
+from rq.timeouts import JobTimeoutException
 
 from agent import api
 from bot.blocks import Message
-from bot.cards import approval_card, decision_card
 from bot.payloads import DecisionPayload, FollowUpPayload, InvestigatePayload, JobPayload, parse_payload
 from bot.streamer import ThreadStreamer
-from tools.report import ReportStatus
+from tools.approvals import ApprovalState
+from workers import recovery
+from workers.logs import job_context
 from workers.runtime import Runtime, runtime
+from workers.thread import decision_outcome, finish, open_thread, post_aborted, redraw_decision_card, state_values
 
 log = logging.getLogger(__name__)
+P = TypeVar("P", bound=JobPayload)
 
 
-def _streamer(rt: Runtime, p: JobPayload, *, title: str = "") -> ThreadStreamer:
-    return ThreadStreamer(rt.slack, channel=p.channel_id, thread_ts=p.thread_ts, root_ts=p.root_ts, title=title,
-                          requested_by=p.user_id)
+def _payload(data: dict[str, Any], kind: type[P]) -> P:
+    p = parse_payload(data)
+    if not isinstance(p, kind):
+        raise TypeError(f"expected a {kind.__name__}, got {type(p).__name__}")
+    return p
 
 
-def _finish(rt: Runtime, p: JobPayload, result: api.RunResult, streamer: ThreadStreamer) -> dict[str, Any]:
-    """Post the approval card when the graph waits for a human, else the report; record the status."""
-    report = result.report
-    if result.interrupt is not None:
-        streamer.flush()
-        approval = result.interrupt.get("approval") or {}
-        record = rt.approvals.get(str(approval.get("id")))
-        if record is not None:
-            card = approval_card(approval_id=record.id, incident_id=p.incident_id, action=record.action,
-                                 dry_run_diff=record.dry_run_diff, proposer=record.proposer,
-                                 expires_at=record.expires_at.timestamp())
-            streamer.post(card)
-        rt.incidents.set_status(p.incident_id, ReportStatus.AWAITING_APPROVAL, summary=report.summary)
-        return {"status": "awaiting_approval", "approval_id": approval.get("id")}
-    streamer.close(report)
-    rt.incidents.set_status(p.incident_id, report.status, summary=report.summary)
-    return {"status": report.status.value, "category": report.category}
+def _job_id() -> str | None:
+    job = get_current_job()
+    return job.id if job is not None else None
+
+
+def _config(rt: Runtime, incident_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": incident_id}, "recursion_limit": rt.settings.recursion_limit}
+
+
+def proceed(rt: Runtime, incident_id: str, streamer: ThreadStreamer) -> api.RunResult:
+    """Carry on from the last checkpoint: the node that was running when a worker died runs again;
+    a graph waiting for approval asks again; a finished one just gives its report back."""
+    return api._drive(rt.graph, None, _config(rt, incident_id), streamer.emit)  # noqa: SLF001 - see report
+
+
+def _waiting_for_approval(rt: Runtime, incident_id: str) -> bool:
+    snap = rt.graph.get_state(_config(rt, incident_id))  # type: ignore[arg-type]
+    return any(task.interrupts for task in snap.tasks)
 
 
 def investigate(data: dict[str, Any]) -> dict[str, Any]:
-    p = parse_payload(data)
-    assert isinstance(p, InvestigatePayload)
+    p = _payload(data, InvestigatePayload)
     rt = runtime()
-    streamer = _streamer(rt, p, title=p.text)
-    trigger: dict[str, Any] = {"alert": p.trigger} if isinstance(p.trigger, dict) else {"text": p.trigger}
-    trigger["user"] = p.user_id
-    rt.incidents.set_status(p.incident_id, "running")
-    result = api.investigate(rt.graph, incident_id=p.incident_id, trigger=trigger, on_event=streamer.emit,
-                             recursion_limit=rt.settings.recursion_limit)
-    return _finish(rt, p, result, streamer)
+    with job_context(p.incident_id, _job_id()):
+        streamer = open_thread(rt, p, title=p.text)
+        rt.incidents.set_status(p.incident_id, "running")
+        if state_values(rt, p.incident_id):
+            log.info("investigation already checkpointed: carrying on from there")
+            result = proceed(rt, p.incident_id, streamer)
+        else:
+            trigger: dict[str, Any] = {"alert": p.trigger} if isinstance(p.trigger, dict) else {"text": p.trigger}
+            trigger["user"] = p.user_id
+            log.info("investigating (%s)", p.source.value)
+            result = api.investigate(rt.graph, incident_id=p.incident_id, trigger=trigger, on_event=streamer.emit,
+                                     recursion_limit=rt.settings.recursion_limit)
+        return finish(rt, p, result, streamer)
 
 
 def resume_after_decision(data: dict[str, Any]) -> dict[str, Any]:
-    p = parse_payload(data)
-    assert isinstance(p, DecisionPayload)
+    """Run the human's decision through the graph. The decision is the approval record's (consumed once
+    by the bot), never the payload's alone: a record still pending resumes nothing."""
+    p = _payload(data, DecisionPayload)
     rt = runtime()
-    streamer = _streamer(rt, p)
-    result = api.resume(rt.graph, incident_id=p.incident_id, decision=p.decision, user=p.user_id,
-                        on_event=streamer.emit, recursion_limit=rt.settings.recursion_limit)
-    record = rt.approvals.get(p.approval_id)
-    if record is not None:
-        streamer.post(decision_card(action=record.action, decision=p.decision, user_id=p.user_id,
-                                    at=datetime.now(timezone.utc).timestamp(), outcome=record.result or None))
-    return _finish(rt, p, result, streamer)
+    with job_context(p.incident_id, _job_id()):
+        record = rt.approvals.get(p.approval_id)
+        streamer = open_thread(rt, p)
+        if record is None or record.state is ApprovalState.PENDING:
+            state = record.state.value if record else "gone"
+            log.warning("decision job for approval %s whose record is %s: not resuming", p.approval_id, state)
+            streamer.post(Message(text=f"Not resuming: approval {p.approval_id} is {state}, not decided."))
+            return {"status": "not_decided", "approval": state}
+        decision = "approve" if record.state is ApprovalState.APPROVED else "reject"
+        rt.incidents.set_status(p.incident_id, "running")
+        if _waiting_for_approval(rt, p.incident_id) and record.state in (
+                ApprovalState.APPROVED, ApprovalState.REJECTED, ApprovalState.EXPIRED):
+            log.info("resuming after %s by %s", decision, record.decided_by)
+            result = api.resume(rt.graph, incident_id=p.incident_id, decision=decision,
+                                user=record.decided_by or p.user_id, on_event=streamer.emit,
+                                recursion_limit=rt.settings.recursion_limit)
+        else:
+            result = proceed(rt, p.incident_id, streamer)
+        record = rt.approvals.get(p.approval_id)
+        redraw_decision_card(rt, p, record=record, streamer=streamer,
+                             outcome=decision_outcome(p, record, state_values(rt, p.incident_id)))
+        return finish(rt, p, result, streamer)
 
 
 def follow_up(data: dict[str, Any]) -> dict[str, Any]:
-    p = parse_payload(data)
-    assert isinstance(p, FollowUpPayload)
+    p = _payload(data, FollowUpPayload)
     rt = runtime()
-    streamer = _streamer(rt, p)
-    try:
-        result = api.follow_up(rt.graph, incident_id=p.incident_id, question=p.question, on_event=streamer.emit,
-                               recursion_limit=rt.settings.recursion_limit)
-    except LookupError as exc:
-        streamer.post(Message(text=f"I have nothing stored for this thread ({exc})."))
-        return {"status": "unknown_incident"}
-    return _finish(rt, p, result, streamer)
+    with job_context(p.incident_id, _job_id()):
+        streamer = open_thread(rt, p)
+        if _waiting_for_approval(rt, p.incident_id):
+            streamer.post(Message(text=f"<@{p.user_id}> I'm waiting for a decision on the proposed fix above; "
+                                       "ask again once it is approved or rejected."))
+            return {"status": "awaiting_approval"}
+        try:
+            result = api.follow_up(rt.graph, incident_id=p.incident_id, question=p.question, on_event=streamer.emit,
+                                   recursion_limit=rt.settings.recursion_limit)
+        except LookupError as exc:
+            streamer.post(Message(text=f"I have nothing stored for this thread ({exc})."))
+            return {"status": "unknown_incident"}
+        return finish(rt, p, result, streamer)
 
 
-def on_failure(job: Any, connection: Any, exc_type: type, exc_value: BaseException, tb: Any) -> None:
-    """RQ failure callback: tell the thread, with what was found so far. One of the three catch-alls."""
+def _reason(exc_type: type[BaseException], exc_value: BaseException | None, timeout_s: int | None) -> str:
+    if issubclass(exc_type, JobTimeoutException):
+        return f"it ran past its time limit of {timeout_s} s (DEBUGBOT_JOB_TIMEOUT_S)"
+    return f"{exc_type.__name__}: {str(exc_value or '')[:300]}".rstrip(": ")
+
+
+def on_failure(job: Any, connection: Any, exc_type: type[BaseException], exc_value: BaseException | None,
+               tb: Any) -> None:
+    """RQ failure callback (also run by registry cleanup for an abandoned job): a lost worker's job is
+    resumed once from its checkpoint; otherwise the thread gets "investigation aborted". A catch-all."""
     try:
         p = parse_payload(job.args[0])
-        rt = runtime()
-        found = _found_so_far(rt, p.incident_id)
-        streamer = _streamer(rt, p)
-        streamer.post(Message(text=f"investigation aborted: {exc_type.__name__}: {str(exc_value)[:300]}"
-                              + (f"\nFound so far: {found}" if found else "")))
-        rt.incidents.set_status(p.incident_id, ReportStatus.ABORTED, summary=str(exc_value)[:300])
+        with job_context(p.incident_id, job.id):
+            if issubclass(exc_type, AbandonedJobError):
+                reason = "the worker running it stopped sending heartbeats (killed or lost)"
+                if recovery.retry_lost(job, p, reason=reason):
+                    return
+            else:
+                reason = _reason(exc_type, exc_value, getattr(job, "timeout", None))
+            log.error("job failed: %s", reason)
+            post_aborted(runtime(), p, reason)
     except Exception:  # noqa: BLE001 - a failure callback must never raise
         log.exception("failure callback for job %s failed", getattr(job, "id", "?"))
 
 
 def on_stopped(job: Any, connection: Any) -> None:
-    on_failure(job, connection, RuntimeError, RuntimeError("the job was stopped"), None)
-
-
-def _found_so_far(rt: Runtime, incident_id: str) -> str:
-    snap = rt.graph.get_state({"configurable": {"thread_id": incident_id}})  # type: ignore[arg-type]
-    hyps = (snap.values or {}).get("hypotheses") or []
-    return "; ".join(f"{h['statement']} ({h['confidence']})" for h in hyps[:2])
-
+    """RQ stopped callback (`rq.command.send_stop_job_command`): say so in the thread."""
+    on_failure(job, connection, RuntimeError, RuntimeError("stopped by an operator"), None)

@@ -1,8 +1,9 @@
 """Per-process wiring for jobs: settings, Redis, checkpointer, approvals, Slack client and the graph."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
 
 import redis
@@ -13,6 +14,7 @@ from agent.checkpoint import RedisSaver
 from agent.graph import build_graph
 from agent.live import LiveToolbox
 from agent.reasoner import Reasoner
+from bot.app import slack_client
 from bot.incident import IncidentIndex
 from tools.approvals import ApprovalStore
 from tools.audit import AuditLog
@@ -41,18 +43,33 @@ def make_reasoner(settings: Settings) -> Reasoner:
     return RulesReasoner()
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, *, now: Callable[[], datetime] | None = None) -> Runtime:
+    """Everything a job needs. `now` freezes the tools' clock (a simulated cluster's time); else wall clock."""
     client = redis.Redis.from_url(settings.redis_url)
-    audit = AuditLog(client)
+    audit = AuditLog(client, maxlen=settings.audit_maxlen)
     approvals = ApprovalStore(client, ttl_s=settings.approval_ttl_s, audit=audit)
-    toolbox = LiveToolbox(build_context(settings), approvals=approvals, audit=audit)
-    graph = build_graph(make_reasoner(settings), toolbox, RedisSaver(client), settings=settings)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    slack = WebClient(token=token, base_url=settings.slack_api_url)
-    return Runtime(settings, client, slack, approvals, audit, IncidentIndex(client), graph)
+    toolbox = LiveToolbox(build_context(settings, now=now), approvals=approvals, audit=audit)
+    graph = build_graph(make_reasoner(settings), toolbox, RedisSaver(client, ttl_s=settings.checkpoint_ttl_s),
+                        settings=settings)
+    return Runtime(settings, client, slack_client(settings), approvals, audit, IncidentIndex(client), graph)
 
 
-@lru_cache(maxsize=1)
+_current: Runtime | None = None
+
+
+def configure(rt: Runtime | None) -> None:
+    """Set the process's runtime before work starts (`debugbot worker`, the demo); None forgets it.
+
+    The forking worker builds it once in the parent, so every work horse starts with
+    the graph, clients and imports ready instead of paying for them per job.
+    """
+    global _current
+    _current = rt
+
+
 def runtime() -> Runtime:
-    """Built once per worker process from the environment (DEBUGBOT_*)."""
-    return build_runtime(load_settings())
+    """The configured runtime, else one built from the environment (DEBUGBOT_*) on first use."""
+    global _current
+    if _current is None:
+        _current = build_runtime(load_settings())
+    return _current

@@ -28,7 +28,9 @@ def analyze(view: ClusterView) -> list[Finding]:
                                 rationale=f"symptoms began after revision {r.current}; revision {r.previous} "
                                           "ran without them")
         pods = view.pods_of(dep)
-        calls = [ToolCall("rollout_history", {"namespace": ns, "deployment": name})]
+        calls = [ToolCall("rollout_history", {"namespace": ns, "deployment": name}),
+                 ToolCall("error_rate", {"namespace": ns, "service": name}),
+                 ToolCall("latency_quantile", {"namespace": ns, "service": name})]
         calls += [ToolCall("pod_logs", {"namespace": ns, "pod": p["metadata"]["name"], "tail_lines": 300})
                   for p in pods[:2]]
         out.append(Finding("rollout.recent", "bad_rollout", ref(dep), 0.35,

@@ -28,6 +28,9 @@ def _service(view: ClusterView, svc: Obj) -> list[Finding]:
     matched = [p for p in pods if _matches(sel, p["metadata"].get("labels") or {})]
     call = ToolCall("service_routing", {"namespace": ns, "service": svc["metadata"]["name"]})
     if not matched:
+        if any(_matches(sel, _template_labels(w)) for k in ("Deployment", "StatefulSet", "DaemonSet")
+               for w in view.objects(k, ns)):
+            return []  # a workload would match: its pods are missing (scaled to zero, crashing), not the selector
         near = _near_miss(sel, pods)
         if near is None:
             return []
@@ -42,6 +45,10 @@ def _service(view: ClusterView, svc: Obj) -> list[Finding]:
                         f"Service {svc['metadata']['name']} selects no pods (selector mismatch)", facts,
                         action=action, affected=ref(view.workload_of(pod)), confirm_with=[call])]
     return _port_mismatch(view, svc, matched, call)
+
+
+def _template_labels(wl: Obj) -> dict[str, str]:
+    return dict((((wl.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels") or {})
 
 
 def _near_miss(sel: dict[str, str], pods: list[Obj]) -> tuple[Obj, dict[str, str]] | None:
@@ -96,6 +103,18 @@ def _port_mismatch(view: ClusterView, svc: Obj, pods: list[Obj], call: ToolCall)
     return out
 
 
+def _desired_before(view: ClusterView, wl: Obj) -> int:
+    """The replica count the newest ReplicaSet was last asked for (kept when the Deployment went to zero)."""
+    if wl.get("kind") != "Deployment":
+        return 0
+    for rs in view.replicasets_of(wl)[:1]:
+        try:
+            return int((rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/desired-replicas", 0))
+        except ValueError:
+            return 0
+    return 0
+
+
 def _scaled_to_zero(view: ClusterView, wl: Obj) -> list[Finding]:
     if (wl.get("spec") or {}).get("replicas", 1) != 0:
         return []
@@ -115,7 +134,7 @@ def _scaled_to_zero(view: ClusterView, wl: Obj) -> list[Finding]:
                  for s in view.objects("Service", ns))
     if not served and not before:
         return []
-    replicas = before or 2
+    replicas = before or _desired_before(view, wl) or 2
     action = ProposedAction(action=ActionName.SCALE_WORKLOAD, target=ref(wl), params={"replicas": replicas},
                             rationale=f"restore the {replicas} replicas it ran before")
     return [Finding("routing.zero", "scaled_to_zero", ref(wl), 0.75 if served else 0.6,

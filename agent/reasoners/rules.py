@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.evidence import growing, log_signals, metric_rows
+from agent.analyzers.observed import observed_findings
+from agent.evidence import growing, log_signals, metric_rows, rises_after
 from agent.findings import Finding, ToolCall
 from agent.reasoner import Conclusion, Decision
 from agent.state import AgentState
+from tools.trace_findings import trace_findings
 from tools.models import ActionName, ProposedAction
 from tools.report import Hypothesis, ReportStatus, Verdict
 
 CONFIRMED = 0.6
-MAX_CALLS_PER_STEP = 8
+MAX_CALLS_PER_STEP = 14
 
 
 class RulesReasoner:
@@ -30,7 +32,10 @@ class RulesReasoner:
     def decide(self, state: AgentState) -> Decision:
         findings = [Finding.from_dict(d) for d in state.get("findings") or []]
         observations = list(state.get("observations") or [])
-        findings = _rescore(findings, observations, focus=state.get("focus") or {})
+        scaled = {f.affected.name for f in findings if f.category == "autoscaling" and f.affected}
+        extra = [f for f in observed_findings(state.get("focus") or {}, observations)
+                 if not (f.category == "cpu_saturation" and f.affected and f.affected.name in scaled)]
+        findings = _rescore(findings + extra, observations, focus=state.get("focus") or {})
         if state.get("outcome"):
             return self._after_action(state, findings)
         hyps = _hypotheses(findings)
@@ -92,6 +97,12 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
         if f.analyzer == "pods.oom":
             _leak_or_limit(f, observations)
         _traced_from_focus(f, observations, focus)
+        _traced_by_spans(f, observations)
+        if f.analyzer == "rollout.recent" and f.onset is not None:
+            rises = rises_after(observations, service=f.affected.name, since=f.onset.strftime("%Y-%m-%dT%H:%M:%S"))
+            if rises:
+                f.score = min(0.9, f.score + 0.35)
+                f.facts += rises[:2]
         sigs = log_signals(observations, pod_prefix=f.affected.name)
         if not sigs:
             continue
@@ -121,6 +132,21 @@ def _traced_from_focus(f: Finding, observations: list[Any], focus: dict[str, Any
             if any(n in sig.line for n in names):
                 f.score = min(0.9, f.score + 0.3)
                 f.facts.append(f"{pod['name']} (in focus) fails calling it: {sig.line}")
+                return
+
+
+def _traced_by_spans(f: Finding, observations: list[Any]) -> None:
+    """The deepest failing (or slowest) service in the traces is a stronger candidate than its callers."""
+    if f.affected is None:
+        return
+    for ob in observations:
+        if ob["tool"] != "find_traces" or ob["status"] != "ok" or not isinstance(ob.get("data"), dict):
+            continue
+        for lead in trace_findings(ob["data"])[:2]:
+            if lead.get("service") in (f.affected.name, f.resource.name if f.resource else None):
+                f.score = min(0.9, f.score + 0.3)
+                f.facts.append(f"traces: {lead.get('kind')} in {lead.get('service')} {lead.get('operation', '')} "
+                               f"({float(lead.get('share') or 0):.0%} of traces) {lead.get('message', '')}".strip())
                 return
 
 
@@ -188,6 +214,11 @@ def _first_calls(state: AgentState, findings: list[Finding]) -> list[ToolCall]:
             calls.append(ToolCall("workload_status", {"kind": w["kind"], "namespace": w["namespace"],
                                                       "name": w["name"]}))
             calls.append(ToolCall("events", {"namespace": w["namespace"], "kind": w["kind"], "name": w["name"]}))
+            calls.append(ToolCall("error_rate", {"namespace": w["namespace"], "service": w["name"]}))
+            calls.append(ToolCall("latency_quantile", {"namespace": w["namespace"], "service": w["name"]}))
+            calls.append(ToolCall("find_traces", {"service": w["name"], "minutes": 60}))
+            pods = {"namespace": w["namespace"], "pod_regex": f"{w['name']}-.*"}
+            calls += [ToolCall("cpu_throttling", pods), ToolCall("cpu_vs_limit", pods)]
     seen: set[str] = set()
     unique = []
     for c in calls:
@@ -205,7 +236,7 @@ def _focus_ns(state: AgentState) -> str | None:
 def _no_strong_finding(state: AgentState, best: Finding | None) -> Conclusion:
     focus = state.get("focus") or {}
     names = ", ".join(f"{w['kind']} {w['namespace']}/{w['name']}" for w in focus.get("workloads", [])[:2])
-    if best is None or best.score < 0.35:
+    if best is None or best.score < 0.35 or best.against:
         past = "".join(f" Earlier: {f.summary}; {'; '.join(f.facts[:3])}; but {'; '.join(f.against[:3])}."
                        for f in ([best] if best and best.against else []))
         return Conclusion(status=ReportStatus.NO_FAULT.value, category="no_fault", resource=None,

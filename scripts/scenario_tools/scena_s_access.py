@@ -8,7 +8,7 @@ from scena_emit import Comment, Folded
 from scena_k8s import Ctx, container, meta, podspec
 from scena_kit import act, pool, rollback_item
 from scena_obs import alert, cum, event, ksm, logs, noisy, pod_start_events, rollout_events, series, timed
-from scena_work import Deploy, endpoints, sa, service, simple_app
+from scena_work import Deploy, endpoints, job, sa, service, simple_app
 
 
 def job_dispatcher() -> dict:
@@ -60,8 +60,6 @@ def job_dispatcher() -> dict:
     objs.append(Comment("the work it should be doing: batch Jobs in the tenants' namespace; none created since 13:04"))
     jspec = podspec([container("task", f"{reg}/batch-runner:3.1.0", args=["--task", "invoice-render"],
                                resources={"requests": {"cpu": "250m", "memory": "256Mi"}})], restart="Never")
-    from scena_work import job
-    from scena_k8s import cstatus, terminated
     last_job = job(ctx, ns, "task-20261127-130211-a81f", jspec, created="-70m", outcome="complete", finished="-69m",
                    labels={"app.kubernetes.io/created-by": "job-dispatcher"})
     objs.append(last_job)

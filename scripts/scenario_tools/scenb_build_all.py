@@ -9,7 +9,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CHECKER = ROOT.parent / "shared" / "tools" / "check_scenario.py"
-SKIP = {"scenb_kit.py", "scenb_verify.py", "scenb_build_all.py"}
+SKIP = {"scenb_kit.py", "scenb_verify.py", "scenb_build_all.py", "scenb_base.py", "scenb_shapes.py", "scenb_yaml.py",
+        "scenb_nodes.py", "scenb_pods.py", "scenb_workloads.py"}
 
 
 def scripts() -> list[Path]:

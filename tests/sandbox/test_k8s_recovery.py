@@ -117,3 +117,18 @@ def test_a_restart_recovery_replaces_the_simulated_replica_set(serve: Any, tmp_p
     names = {rs.metadata.name for rs in apps.list_namespaced_replica_set("orders").items}
     assert "orders-79d8c6f5b4" in names and not server.world.simulated
     assert names - owned_before == {"orders-79d8c6f5b4"}
+
+
+def test_after_the_rollback_prometheus_serves_the_recovered_series(payment: SandboxServer, kubectl_for: Any) -> None:
+    import json
+    import urllib.parse
+    import urllib.request
+    pytest.importorskip("sandbox.prom_api")
+    query = urllib.parse.quote('http_server_requests_seconds_count{service="payment",status="504"}')
+
+    def served() -> float:
+        with urllib.request.urlopen(f"{payment.prometheus_url}/api/v1/query?query={query}", timeout=10) as resp:
+            return float(json.loads(resp.read())["data"]["result"][0]["value"][1])
+    assert served() == 13100
+    kubectl_for(payment)("rollout", "undo", "deployment/payment", "-n", "prod")
+    assert served() == 11205

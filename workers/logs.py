@@ -1,0 +1,59 @@
+"""Worker logging: one JSON object per line, carrying the incident and job ids of the work in hand."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import IO, Any
+
+_incident: ContextVar[str | None] = ContextVar("debugbot_incident", default=None)
+_job: ContextVar[str | None] = ContextVar("debugbot_job", default=None)
+_RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+@contextmanager
+def job_context(incident_id: str | None, job_id: str | None = None) -> Iterator[None]:
+    """Every log line written inside carries these ids (jobs, callbacks, maintenance)."""
+    tokens = (_incident.set(incident_id), _job.set(job_id))
+    try:
+        yield
+    finally:
+        _incident.reset(tokens[0])
+        _job.reset(tokens[1])
+
+
+class JsonFormatter(logging.Formatter):
+    """`{"ts", "level", "logger", "msg", "incident_id", "job_id", ...extra, "exc"}` on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage(),
+            "pid": record.process,
+        }
+        incident, job = _incident.get(), _job.get()
+        if incident:
+            line["incident_id"] = incident
+        if job:
+            line["job_id"] = job
+        line.update({k: v for k, v in vars(record).items() if k not in _RESERVED and not k.startswith("_")})
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+def setup_json_logging(level: str = "INFO", *, stream: IO[str] | None = None) -> None:
+    """One JSON handler on the root logger; RQ's loggers then add no handler of their own."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for noisy in ("urllib3", "kubernetes", "httpx", "openai", "slack_sdk"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

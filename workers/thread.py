@@ -1,0 +1,117 @@
+"""A job's side of its Slack thread: the streamer, the approval card, the decided card, the last word."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from agent.api import RunResult
+from agent.reporting import build_report
+from bot.blocks import Message
+from bot.cards import approval_card, decision_card
+from bot.payloads import DecisionPayload, JobPayload
+from bot.streamer import ThreadStreamer
+from tools.approvals import ApprovalRecord, ApprovalState
+from tools.report import Report, ReportStatus
+from workers.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def open_thread(rt: Runtime, p: JobPayload, *, title: str = "") -> ThreadStreamer:
+    """The incident's streamer (its root status line is redrawn as work goes on); on-call is
+    mentioned when the report escalates."""
+    info = rt.incidents.get(p.incident_id)
+    if info is not None:
+        return ThreadStreamer.for_incident(rt.slack, info, oncall_group_id=rt.settings.oncall_group_id)
+    return ThreadStreamer(rt.slack, channel=p.channel_id, thread_ts=p.thread_ts, root_ts=p.root_ts, title=title,
+                          requested_by=p.user_id, oncall_group_id=rt.settings.oncall_group_id)
+
+
+def finish(rt: Runtime, p: JobPayload, result: RunResult, streamer: ThreadStreamer) -> dict[str, Any]:
+    """Post the approval card when the graph waits for a human, else the report; record the status."""
+    report = result.report
+    if result.interrupt is not None:
+        approval = result.interrupt.get("approval") or {}
+        record = rt.approvals.get(str(approval.get("id")))
+        streamer.set_state(ReportStatus.AWAITING_APPROVAL.value)
+        if record is not None:
+            streamer.post(approval_card(approval_id=record.id, incident_id=p.incident_id, action=record.action,
+                                        dry_run_diff=record.dry_run_diff, proposer=record.proposer,
+                                        expires_at=record.expires_at.timestamp()))
+        else:
+            streamer.post(Message(text=f"I proposed a fix but its approval record {approval.get('id')} is gone; "
+                                       "ask me again in this thread."))
+        rt.incidents.set_status(p.incident_id, ReportStatus.AWAITING_APPROVAL, summary=report.summary,
+                                step=report.usage.steps)
+        return {"status": ReportStatus.AWAITING_APPROVAL.value, "approval_id": approval.get("id")}
+    streamer.close(report)
+    rt.incidents.set_status(p.incident_id, report.status, summary=report.summary, step=report.usage.steps)
+    return {"status": report.status.value, "category": report.category}
+
+
+def decision_outcome(p: DecisionPayload, record: ApprovalRecord | None, values: dict[str, Any]) -> str:
+    """What the decided card says once the graph has run the decision: executed, verified, or why not."""
+    if record is None:
+        return "The approval record is gone (expired); nothing was run."
+    if record.state in (ApprovalState.REJECTED, ApprovalState.EXPIRED):
+        return "Nothing was changed; the investigation went on without this action."
+    done = values.get("outcome") or {}
+    if record.state is ApprovalState.EXECUTED:
+        check = ":white_check_mark: executed and verified" if done.get("verified") else \
+            ":warning: executed, but not verified yet"
+        return f"{check}: {record.result}"
+    if record.state is ApprovalState.FAILED:
+        return f":x: failed: {record.result}"
+    return f":warning: not executed ({record.state.value}): {done.get('text') or 'no outcome recorded'}"
+
+
+def redraw_decision_card(rt: Runtime, p: DecisionPayload, *, record: ApprovalRecord | None,
+                         outcome: str, streamer: ThreadStreamer) -> None:
+    """Replace the approval card (its ts came with the click) with who decided, when, and the outcome."""
+    decision: Any = "approve" if record is not None and record.state in (
+        ApprovalState.APPROVED, ApprovalState.EXECUTED, ApprovalState.FAILED) else p.decision
+    at = record.decided_at.timestamp() if record is not None and record.decided_at else time.time()
+    card = decision_card(action=record.action if record else None, decision=decision,
+                         user_id=(record.decided_by if record else None) or p.user_id, at=at, outcome=outcome)
+    if not p.card_ts:
+        streamer.post(card)
+        return
+    try:
+        rt.slack.chat_update(channel=p.channel_id, ts=p.card_ts, **card.kwargs())
+    except (SlackApiError, SlackClientError) as exc:
+        log.warning("could not redraw the approval card %s: %s; posting it instead", p.card_ts, exc)
+        streamer.post(card)
+
+
+def state_values(rt: Runtime, incident_id: str) -> dict[str, Any]:
+    """The incident's checkpointed graph state ({} when nothing is stored)."""
+    snap = rt.graph.get_state({"configurable": {"thread_id": incident_id}})  # type: ignore[arg-type]
+    return dict(snap.values or {})
+
+
+def found_so_far(values: dict[str, Any]) -> str:
+    hyps = values.get("hypotheses") or []
+    if not hyps:
+        steps = int(values.get("step") or 0)
+        return f"no hypothesis yet after {steps} step(s)." if steps else "nothing yet."
+    return "; ".join(f"{h['statement']} ({float(h.get('confidence') or 0):.0%})" for h in hyps[:2])
+
+
+def aborted_report(values: dict[str, Any], reason: str) -> Report:
+    """The report of an investigation that could not finish: why, and what it had found by then."""
+    top = (values.get("hypotheses") or [{}])[0]
+    conclusion = {"status": ReportStatus.ABORTED.value, "category": top.get("category") or None,
+                  "resource": top.get("resource"),
+                  "summary": f"investigation aborted: {reason}. Found so far: {found_so_far(values)}"}
+    return build_report({**values, "conclusion": conclusion})  # type: ignore[typeddict-item]
+
+
+def post_aborted(rt: Runtime, p: JobPayload, reason: str) -> Report:
+    """The thread's last word on a failed job, from the checkpointed state; the root line says aborted."""
+    report = aborted_report(state_values(rt, p.incident_id), reason)
+    open_thread(rt, p).close(report)
+    rt.incidents.set_status(p.incident_id, ReportStatus.ABORTED, summary=report.summary, step=report.usage.steps)
+    return report
