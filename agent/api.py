@@ -32,11 +32,11 @@ def _config(incident_id: str, recursion_limit: int) -> dict[str, Any]:
 def _drive(graph: CompiledStateGraph[Any, Any, Any, Any], payload: Any, config: dict[str, Any],
            on_event: OnEvent | None) -> RunResult:
     """One loop for every entry: stream custom events to the callback, then read where the graph stopped."""
-    for mode, chunk in graph.stream(payload, config, stream_mode=["custom", "updates"]):  # type: ignore[arg-type]
+    for mode, chunk in graph.stream(payload, config, stream_mode=["custom", "updates"]):  # type: ignore[call-overload]
         if mode == "custom" and on_event is not None:
             on_event(ProgressEvent(**chunk))
     snap = graph.get_state(config)  # type: ignore[arg-type]
-    values: AgentState = snap.values
+    values: AgentState = snap.values  # type: ignore[assignment]
     interrupts = [i for t in snap.tasks for i in t.interrupts]
     if interrupts:
         report = build_report({**values, "conclusion": {
@@ -44,9 +44,9 @@ def _drive(graph: CompiledStateGraph[Any, Any, Any, Any], payload: Any, config: 
             "category": (values.get("hypotheses") or [{}])[0].get("category"),
             "resource": (values.get("hypotheses") or [{}])[0].get("resource"),
             "summary": "Awaiting approval: " + ((values.get("hypotheses") or [{}])[0].get("statement") or "")}})
-        return RunResult(report=report, interrupt=dict(interrupts[0].value))
-    return RunResult(report=Report(**values["report"]) if values.get("report") else build_report(values),
-                     interrupt=None)
+        return RunResult(report=report, interrupt=dict(interrupts[0].value or {}))
+    final = values.get("report")
+    return RunResult(report=Report(**final) if final else build_report(values), interrupt=None)
 
 
 def investigate(graph: CompiledStateGraph[Any, Any, Any, Any], *, incident_id: str, trigger: dict[str, Any],

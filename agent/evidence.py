@@ -84,7 +84,7 @@ def growing(row: dict[str, Any]) -> bool:
     """Memory that climbs steadily toward its limit: the shape of a leak, not of a limit that is too small."""
     limit, slope = row.get("limit"), float(row.get("slope_per_hour") or 0.0)
     span = float(row.get("peak") or 0.0) - float(row.get("low") or 0.0)
-    return bool(limit) and slope > 0 and not row.get("flat") and span > 0.25 * float(limit) \
+    return bool(limit) and slope > 0 and not row.get("flat") and span > 0.25 * float(limit or 0) \
         and int(row.get("points") or 0) >= 10
 
 

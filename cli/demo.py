@@ -1,23 +1,50 @@
-"""The whole path on one machine: the payment incident against the simulated cluster, approval at the prompt."""
+"""The whole path on one machine: simulated cluster, loopback Slack, the bot over HTTP, Redis and a worker."""
 from __future__ import annotations
 
 import argparse
+import logging
+import re
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from agent import api
-from cli.render import render_event, render_report
-from cli.session import sandbox_session, trigger_of
+import redis
+from rq import Queue
+
+from bot.app import build_app
+from bot.http import BotWSGI, HTTPServer
+from bot.incident import IncidentIndex, IncidentInfo
+from cli.demo_slack import LiveThread, SignedSlack, alert_webhook_payload, approval_card
+from cli.local_redis import local_redis
+from sandbox.scenario import Scenario, load_scenario
+from sandbox.server import SandboxServer
+from sandbox.slack_api import FakeMessage, FakeSlack
+from tools.settings import Settings, load_settings
+from workers.runtime import build_runtime, configure
+from workers.worker import InProcessWorker
 
 DEFAULT_SCENARIO = "payment-bad-rollout"
+USER, USER_NAME = "UDEMOONCALL", "you"
+QUEUE = "debugbot-demo"
+WAIT_S = 20.0
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", default=DEFAULT_SCENARIO, help="a scenario id (from ../shared/scenarios or "
                    "scenarios/) or a file path")
-    p.add_argument("--yes", action="store_true", help="approve the proposed fix without asking")
+    choice = p.add_mutually_exclusive_group()
+    choice.add_argument("--yes", action="store_true", help="approve the proposed fix without asking")
+    choice.add_argument("--reject", action="store_true", help="reject the proposed fix without asking")
 
 
-def _find(scenario: str) -> Path:
+def find_scenario(scenario: str) -> Path:
     p = Path(scenario)
     if p.exists():
         return p
@@ -28,18 +55,148 @@ def _find(scenario: str) -> Path:
     raise SystemExit(f"demo: no scenario {scenario!r} in ../shared/scenarios or scenarios/")
 
 
+@dataclass
+class Demo:
+    scenario: Scenario
+    fake: FakeSlack
+    slack: SignedSlack
+    view: LiveThread
+    settings: Settings
+    channel: str
+    channel_name: str
+
+    @property
+    def queue(self) -> Queue:
+        return Queue(self.settings.queue_name, connection=redis.Redis.from_url(self.settings.redis_url))
+
+
+def channel_of(scenario: Scenario) -> tuple[str, str]:
+    """(channel id, name) for the scenario's trigger channel."""
+    name = str(scenario.trigger.get("channel") or "incidents").lstrip("#")
+    return "C" + (re.sub(r"[^A-Z0-9]", "", name.upper())[:10] or "DEMO"), name
+
+
+def wait_until(check: Callable[[], Any], what: str, timeout_s: float = WAIT_S) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"demo: timed out waiting for {what}")
+        time.sleep(0.05)
+    return found
+
+
+def start(demo: Demo) -> FakeMessage:
+    """What the on-call does: `/debug <text>` (or Alertmanager posts the scenario's alert); the root message."""
+    trigger = demo.scenario.trigger
+    if "alert" in trigger:
+        print(f"Alertmanager → POST /alertmanager?channel={demo.channel}  "
+              f"[{trigger['alert'].get('labels', {}).get('alertname', 'alert')}]")
+        demo.slack.alert(alert_webhook_payload(dict(trigger["alert"])), channel=demo.channel)
+    else:
+        text = str(trigger.get("command") or "")
+        print(f"#{demo.channel_name}  @{USER_NAME}: /debug {text}")
+        ack = demo.slack.command(text, user=USER, channel=demo.channel)
+        print(f"  (only visible to you) {ack}\n")
+    root = wait_until(lambda: next(iter(demo.fake.messages(demo.channel)), None), "the bot's first message")
+    demo.view.follow(demo.channel, root.ts)
+    return root
+
+
+def work(demo: Demo) -> None:
+    """Run the queued job(s) in this process, as a worker would, then return."""
+    queue = demo.queue
+    wait_until(lambda: queue.count > 0, "the bot to queue a job")
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        InProcessWorker([queue], connection=queue.connection).work(burst=True, logging_level="WARNING")
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def decide(demo: Demo, card: FakeMessage, args: argparse.Namespace) -> bool:
+    """Approve or reject at the prompt (or from --yes / --reject); then click the button as Slack would."""
+    demo.view.draw()
+    if args.yes or args.reject:
+        approve = bool(args.yes)
+    else:
+        try:
+            approve = input("\nApprove? [y/N] ").strip().lower() in ("y", "yes")
+        except EOFError:
+            approve = False
+    print(f"→ you clicked {'Approve' if approve else 'Reject'}\n")
+    status = demo.slack.click(card, approve=approve, user=USER)
+    if status != 200:
+        raise SystemExit(f"demo: the bot answered the click with HTTP {status}")
+    for note in demo.fake.ephemerals(user=USER):
+        if "can't decide" in note["text"] or "Already" in note["text"]:
+            print(f"  (only visible to you) {note['text']}")
+    return approve
+
+
+def latest_incident(demo: Demo) -> IncidentInfo | None:
+    found = IncidentIndex(redis.Redis.from_url(demo.settings.redis_url)).recent(demo.fake.team_id, demo.channel,
+                                                                                limit=1)
+    return found[0] if found else None
+
+
+def settings_for(server: SandboxServer, fake: FakeSlack, *, redis_url: str, kubeconfig: Path,
+                 secret: str) -> Settings:
+    """Settings as `debugbot serve` and `debugbot worker` would read them from DEBUGBOT_*, for this machine."""
+    return load_settings(slack_bot_token="xoxb-demo", slack_signing_secret=secret, slack_api_url=fake.url,
+                         redis_url=redis_url, queue_name=QUEUE, kubeconfig=str(kubeconfig),
+                         prometheus_url=server.prometheus_url, jaeger_url=server.jaeger_url,
+                         approver_user_ids=[USER], allow_self_approval=True)
+
+
 def run(args: argparse.Namespace) -> int:
-    path = _find(args.scenario)
-    with sandbox_session(path) as s:
-        trig = trigger_of(s.scenario)
-        print(f"#{str(trig.get('channel', 'incidents')).lstrip('#')}  ·  /debug "
-              f"{trig.get('text') or trig['alert']['labels'].get('alertname')}\n")
-        result = api.investigate(s.graph, incident_id="demo-1", trigger=trig, on_event=render_event)
-        if result.awaiting_approval:
-            answer = "y" if args.yes else input("\nApprove this action? [y/N] ").strip().lower()
-            decision = "approve" if answer in ("y", "yes") else "reject"
-            print(f"→ {decision}d by you\n")
-            result = api.resume(s.graph, incident_id="demo-1", decision=decision, user="demo-user",
-                                on_event=render_event)
-        render_report(result.report)
-    return 0
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    scenario = load_scenario(find_scenario(args.scenario))
+    channel, channel_name = channel_of(scenario)
+    started = time.monotonic()
+    with ExitStack() as stack:
+        store = stack.enter_context(local_redis())
+        print(f"[demo] {store.note}")
+        server = stack.enter_context(SandboxServer(scenario))
+        kubeconfig = server.write_kubeconfig(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "kubeconfig")
+        print(f"[demo] simulated cluster: {scenario.id} at {server.url} (clock {scenario.now:%Y-%m-%d %H:%M}Z)")
+        view = LiveThread(channel_name=channel_name)
+        fake = stack.enter_context(FakeSlack(on_change=view.changed))
+        fake.add_user(USER, USER_NAME)
+        view.start(fake)
+        stack.callback(view.stop)
+        secret = secrets.token_hex(16)
+        settings = settings_for(server, fake, redis_url=store.url, kubeconfig=kubeconfig, secret=secret)
+        http = HTTPServer(BotWSGI(build_app(settings)), host="127.0.0.1", port=0).start()
+        stack.callback(http.stop)
+        configure(build_runtime(settings, now=lambda: scenario.now))
+        stack.callback(configure, None)
+        print(f"[demo] bot on {http.url}/slack/events; Slack Web API on {fake.url}; worker in this process\n")
+        demo = Demo(scenario, fake, SignedSlack(http.url, fake, secret=secret, team_id=fake.team_id), view,
+                    settings, channel, channel_name)
+        return _story(demo, args, started)
+    return 1
+
+
+def _story(demo: Demo, args: argparse.Namespace, started: float) -> int:
+    root = start(demo)
+    work(demo)
+    card = approval_card(demo.fake, demo.channel, root.ts)
+    if card is not None:
+        decide(demo, card, args)
+        work(demo)
+    demo.view.stop()
+    if not demo.view.tty:
+        print("\n" + "─" * 72 + f"\nThe thread in #{demo.channel_name}, as Slack shows it now:\n")
+        print(demo.fake.render_thread(demo.channel, root.ts))
+    info = latest_incident(demo)
+    print("\n" + "═" * 72)
+    print(f"incident {info.incident_id if info else '?'}: {info.status if info else 'unknown'} in "
+          f"{time.monotonic() - started:.1f} s")
+    if info and info.summary:
+        print(info.summary)
+    return 0 if info is not None and info.status != "aborted" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(run(argparse.Namespace(scenario=DEFAULT_SCENARIO, yes=True, reject=False)))

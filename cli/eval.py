@@ -46,7 +46,7 @@ def run_one(path: Path, *, reasoner: str, transcript: Path | None) -> dict[str, 
         report = result.report
         checks = (s.scenario.truth.get("remediation") or {}).get("checks") or []
         held = all_hold(checks, s.server.world) if checks else False
-        state = s.graph.get_state({"configurable": {"thread_id": incident}}).values  # type: ignore[arg-type]
+        state = s.graph.get_state({"configurable": {"thread_id": incident}}).values
     text = report.text() + "\n" + "\n".join(e.text for e in events)
     sc = score(report, s.scenario.truth, checks_held=held, text=text)
     mutation = first_mutation(report)

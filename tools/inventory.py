@@ -113,7 +113,8 @@ def fetch_inventory(api: k8s.ApiClient, *, namespaces: list[str] | None = None,
     inv = Inventory()
     kube = Kube(api, timeout_s)
     for kind, (group, plural) in NAMESPACED.items():
-        for ns in namespaces or [None]:
+        scopes: list[str | None] = list(namespaces) if namespaces else [None]
+        for ns in scopes:
             _list(kube, inv, kind, f"{group}/namespaces/{ns}/{plural}" if ns else f"{group}/{plural}")
     for kind, (group, plural) in CLUSTER.items():
         _list(kube, inv, kind, f"{group}/{plural}")

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 _incident: ContextVar[str | None] = ContextVar("debugbot_incident", default=None)
 _job: ContextVar[str | None] = ContextVar("debugbot_job", default=None)
+ROUTINE = ("Worker %s: cleaning registries", "Worker %s: cleaning group registries")
 _RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -46,14 +47,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
+def _not_routine(record: logging.LogRecord) -> bool:
+    """RQ logs its maintenance tick (every few seconds here) at INFO: keep those for DEBUG."""
+    return record.levelno != logging.INFO or not str(record.msg).startswith(ROUTINE)
+
+
+
 def setup_json_logging(level: str = "INFO", *, stream: IO[str] | None = None) -> None:
     """One JSON handler on the root logger; RQ's loggers then add no handler of their own."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
+    if level.upper() != "DEBUG":
+        handler.addFilter(_not_routine)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for noisy in ("urllib3", "kubernetes", "httpx", "openai", "slack_sdk"):
+    for noisy in ("urllib3", "kubernetes", "httpx", "openai", "slack_sdk", "drain3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -142,6 +142,12 @@ class DebugbotWorker(Worker):
 class InProcessWorker(SimpleWorker):
     """Runs jobs in this process (the demo, tests); callbacks attached as the forking worker does."""
 
+    def _set_ip_address(self, connection: Any) -> None:
+        try:
+            super()._set_ip_address(connection)
+        except ValueError:  # fakeredis over TCP answers CLIENT INFO in a form redis-py cannot parse
+            self.ip_address = "unknown"
+
     def execute_job(self, job: Job, queue: Queue) -> None:
         attach_callbacks(job)
         super().execute_job(job, queue)

@@ -53,7 +53,8 @@ def _references(ds: Obj, name: str) -> bool:
 
 
 def _split(view: ClusterView, cm: Obj, ds: Obj, when: datetime, keys: list[str]) -> list[Finding]:
-    fresh, stale = [], []
+    fresh: list[str] = []
+    stale: list[str] = []
     for pod in view.pods_of(ds):
         started = parse_time((pod.get("status") or {}).get("startTime"))
         node = (pod.get("spec") or {}).get("nodeName")

@@ -109,7 +109,7 @@ def _config_error(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[Containe
 
 def _memory_limit(wl: Obj, container: str) -> int | None:
     lim = ((container_spec(wl, container).get("resources") or {}).get("limits") or {}).get("memory")
-    return int(parse_quantity(lim)) if lim else None
+    return int(parse_quantity(lim)) if lim else None  # type: ignore[no-untyped-call]
 
 
 def _mi(n: float) -> str:

@@ -9,7 +9,7 @@ from openai import OpenAI
 
 from agent.findings import ToolCall
 from agent.reasoner import Conclusion, Decision
-from agent.reasoners.llm_prompt import CONCLUDE, PROPOSE, SYSTEM, state_message
+from agent.reasoners.llm_prompt import CONCLUDE, PROPOSE, SYSTEM, compact_schema, state_message
 from agent.state import AgentState, Observation
 from tools.models import ProposedAction
 from tools.report import Hypothesis, ReportStatus
@@ -31,7 +31,7 @@ class LLMReasoner:
 
             tool_schemas = openai_tool_schemas()
         self.read_tools = {t["function"]["name"] for t in tool_schemas}
-        self.schemas = tool_schemas + [PROPOSE, CONCLUDE]
+        self.schemas = compact_schema(tool_schemas) + [PROPOSE, CONCLUDE]
 
     def decide(self, state: AgentState) -> Decision:
         return self._complete(state, extra="")
@@ -44,8 +44,8 @@ class LLMReasoner:
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM},
                                           {"role": "user", "content": state_message(state) + extra}]
         try:
-            resp = self.client.chat.completions.create(model=self.settings.llm_model, messages=messages,  # type: ignore[arg-type]
-                                                       tools=self.schemas, tool_choice="auto")  # type: ignore[arg-type]
+            resp = self.client.chat.completions.create(  # type: ignore[call-overload]
+                model=self.settings.llm_model, messages=messages, tools=self.schemas, tool_choice="auto")
         except (openai.APIConnectionError, openai.APITimeoutError, openai.APIStatusError) as exc:
             return Decision(conclude=_endpoint_down(state, exc))
         usage = resp.usage
@@ -79,8 +79,9 @@ class LLMReasoner:
                                        category=str(args.get("category", "")), confidence=0.8)]
         elif name == "propose_action":
             try:
-                d.propose = ProposedAction(action=args.get("action"), target=args.get("target"),
-                                           params=args.get("params") or {}, rationale=str(args.get("rationale", "")))
+                d.propose = ProposedAction.model_validate({
+                    "action": args.get("action"), "target": args.get("target"),
+                    "params": args.get("params") or {}, "rationale": str(args.get("rationale", ""))})
             except ValueError as exc:
                 d.rejected.append(_guard(state, name, args, f"not an action of the closed set: {exc}"))
         elif name not in self.read_tools:
@@ -103,7 +104,8 @@ def _guard(state: AgentState, tool: str, args: dict[str, Any], why: str) -> Obse
 
 
 def _endpoint_down(state: AgentState, exc: Exception) -> Conclusion:
-    best = (state.get("findings") or [None])[0]
+    findings = state.get("findings") or []
+    best = findings[0] if findings else None
     lead = f" Leading analyzer finding: {best['summary']} ({best['score']})." if best else ""
     return Conclusion(status=ReportStatus.INCONCLUSIVE.value, category=best["category"] if best else None,
                       resource=best["resource"] if best else None,

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from agent.state import AgentState
+from tools.budget import cap_text
 from tools.models import ActionName
 
 SYSTEM = """You are debugbot, a careful senior SRE investigating a Kubernetes incident.
@@ -37,6 +38,7 @@ CONCLUDE = {"type": "function", "function": {
         "required": ["status", "category", "summary"]}}}
 
 KEEP_FULL = 6  # the newest observations in full; older ones compacted to their first lines
+FULL_TOKENS = 350  # even a "full" observation is capped in the model's context (the thread has it all)
 
 
 def state_message(state: AgentState) -> str:
@@ -49,9 +51,32 @@ def state_message(state: AgentState) -> str:
         "plan": state.get("plan"), "declined": state.get("declined"), "outcome": state.get("outcome"),
         "question": state.get("question"),
     }
-    lines = [json.dumps(parts, default=str)]
+    lines = [json.dumps(parts, default=str, ensure_ascii=False)]
     for i, ob in enumerate(obs):
-        text = ob["text"] if i >= len(obs) - KEEP_FULL else "\n".join(ob["text"].splitlines()[:3]) + " [compacted]"
+        text = cap_text(ob["text"], FULL_TOKENS, keep="head")[0] if i >= len(obs) - KEEP_FULL \
+            else "\n".join(ob["text"].splitlines()[:3]) + " [compacted]"
         lines.append(f"OBSERVATION {ob['tool']}({json.dumps(ob['args'])}) [{ob['status']}] "
                      f"{ob['invocation']}\n{text}")
     return "\n\n".join(lines)
+
+
+def compact_schema(schema: Any, *, limit: int = 80) -> Any:
+    """Tool schemas cost input tokens on every call: keep first sentences and drop JSON-schema noise."""
+    if isinstance(schema, list):
+        return [compact_schema(s, limit=limit) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        # validation stays in code (pydantic): the model needs names and meanings, not regexes
+        if key in ("title", "examples", "pattern", "maxLength", "minLength", "additionalProperties") \
+                or (key == "default" and value is None):
+            continue
+        if key == "description" and isinstance(value, str):
+            first = value.split(". ")[0].split("\n")[0]
+            out[key] = first if len(first) <= limit else first[: limit - 1] + "…"
+        elif key == "anyOf" and isinstance(value, list) and {"type": "null"} in value and len(value) == 2:
+            out.update(compact_schema(next(v for v in value if v != {"type": "null"}), limit=limit))
+        else:
+            out[key] = compact_schema(value, limit=limit)
+    return out

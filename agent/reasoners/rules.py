@@ -230,7 +230,7 @@ def _first_calls(state: AgentState, findings: list[Finding]) -> list[ToolCall]:
 
 def _focus_ns(state: AgentState) -> str | None:
     workloads = (state.get("focus") or {}).get("workloads") or [{}]
-    return workloads[0].get("namespace")
+    return str(workloads[0].get("namespace") or "") or None
 
 
 def _no_strong_finding(state: AgentState, best: Finding | None) -> Conclusion:

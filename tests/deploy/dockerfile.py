@@ -1,15 +1,13 @@
-"""A small Dockerfile reader, the build context .dockerignore leaves, and an offline replay of a stage."""
+"""A small Dockerfile reader, and the build context a .dockerignore leaves."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-SYSTEM_PREFIXES = ("/usr/", "/bin/", "/sbin/", "/lib", "/etc/", "/dev/", "/proc/", "/sys/")
 
 
 @dataclass
@@ -79,8 +77,6 @@ def parse(path: Path) -> Dockerfile:
 
 def exec_form(args: str) -> list[str] | None:
     """The JSON array of an exec-form CMD/ENTRYPOINT/HEALTHCHECK CMD, else None."""
-    import json
-
     text = args.strip()
     if not text.startswith("["):
         return None
@@ -154,8 +150,3 @@ def build_context(repo: Path, dest: Path) -> Path:
 
 def _has_exception(rel_dir: str, patterns: list[str]) -> bool:
     return any(p.startswith("!") and p[1:].strip("/").startswith(rel_dir + "/") for p in patterns)
-
-
-def python_base() -> str:
-    """The interpreter the project's virtualenv was made from (the image's `python`)."""
-    return str(getattr(sys, "_base_executable", None) or sys.executable)

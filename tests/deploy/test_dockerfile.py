@@ -91,6 +91,10 @@ def _subcommands(help_text: str) -> set[str]:
 
 @pytest.mark.slow
 def test_builder_steps_replayed_offline_install_a_debugbot_that_runs(tmp_path: Path) -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("wheel"), ("offline, without build isolation, building the wheel needs the "
+                                               "`wheel` package in the dev extras of pyproject.toml")
     started = time.monotonic()
     context = build_context(ROOT, tmp_path / "context")
     assert not (context / ".env").exists() and not (context / ".venv").exists()
