@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from agent.toolbox import ActionOutcome, ActionPlan
 from tools.context import ToolContext
-from tools.errors import ToolError
 from tools.inventory import Inventory, fetch_inventory
 from tools.models import ProposedAction, ToolResult, ToolStatus
 
@@ -78,6 +77,3 @@ class LiveToolbox:
             return "refused: the action differs from the one that was approved"
         return None
 
-
-def error_result(tool: str, exc: ToolError) -> ToolResult:
-    return ToolResult(tool=tool, status=ToolStatus.ERROR, invocation=tool, text=f"{tool} failed: {exc}")

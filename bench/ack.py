@@ -27,12 +27,19 @@ from urllib.parse import urlencode
 
 import redis
 from rq import Queue
+from rq.registry import FailedJobRegistry, FinishedJobRegistry
 from slack_sdk.signature import SignatureVerifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_DIRS = [ROOT.parent / "shared" / "scenarios" / "payment-bad-rollout.yaml",
+                 ROOT / "scenarios" / "payment-bad-rollout.yaml"]
+
 from bot.app import build_app  # noqa: E402
 from bot.http import BotWSGI, HTTPServer  # noqa: E402
+from sandbox.scenario import load_scenario  # noqa: E402
+from sandbox.server import SandboxServer  # noqa: E402
 from sandbox.slack_api import FakeSlack  # noqa: E402
 from tools.settings import load_settings  # noqa: E402
 
@@ -109,10 +116,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run_workers(redis_url: str, queue_name: str, *, count: int) -> float:
-    """TODO(lead): start `count` `debugbot worker` processes on the queue and return the seconds until
-    every investigation finished. Needs workers/jobs.py and a sandbox scenario for the jobs to look at."""
-    raise NotImplementedError("worker phase not wired yet (needs workers/jobs.py)")
+def run_workers(redis_url: str, queue_name: str, *, count: int, slack_api_url: str) -> float:
+    """Start `count` `debugbot worker --burst` processes on the queue, all looking at one simulated cluster (the
+    payment scenario) and posting to the bench's fake Slack; the seconds until they drained it. Exits 1 if a
+    job was lost (not finished, or failed)."""
+    scenario = load_scenario(next(p for p in SCENARIO_DIRS if p.exists()))
+    connection = redis.Redis.from_url(redis_url)
+    queue = Queue(queue_name, connection=connection)
+    total = queue.count
+    with SandboxServer(scenario) as sandbox, tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
+        settings = {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_API_URL": slack_api_url, "REDIS_URL": redis_url,
+                    "QUEUE_NAME": queue_name, "KUBECONFIG": str(sandbox.write_kubeconfig(Path(tmp) / "kubeconfig")),
+                    "PROMETHEUS_URL": sandbox.prometheus_url, "JAEGER_URL": sandbox.jaeger_url}
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("DEBUGBOT_")},
+               **{f"DEBUGBOT_{k}": v for k, v in settings.items()}}
+        command = [sys.executable, "-m", "cli.main", "worker", "--burst", "--log-level", "WARNING",
+                   "--now", scenario.now.isoformat()]
+        started = time.perf_counter()
+        logs = [open(Path(tmp) / f"worker-{n}.log", "wb") for n in range(count)]  # noqa: SIM115
+        procs = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT) for log in logs]
+        codes = [proc.wait(timeout=3600) for proc in procs]
+        drained = time.perf_counter() - started
+        for log in logs:
+            log.close()
+        finished = FinishedJobRegistry(queue=queue).count
+        failed = FailedJobRegistry(queue=queue).count
+        print(f"workers exited {codes}; {finished}/{total} investigations finished, {failed} failed, "
+              f"{queue.count} left on the queue; {total / drained:.2f} investigations/s")
+        if finished != total or failed or queue.count or any(codes):
+            for path in sorted(Path(tmp).glob("worker-*.log")):
+                print(f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}")
+            raise SystemExit("JOBS LOST: not every investigation finished")
+    return drained
 
 
 def with_curl(url: str, batch: list[tuple[bytes, dict[str, str]]], *, concurrency: int) -> list[float]:
@@ -165,7 +200,7 @@ def main() -> int:
     parser.add_argument("--client", choices=["curl", "python"], default="curl" if shutil.which("curl") else "python",
                         help="load generator: curl --parallel (default) or Python threads with urllib")
     parser.add_argument("--strict", action="store_true", help="exit 1 when p99 misses the target")
-    parser.add_argument("--workers", type=int, default=0, help="then run N workers to completion (TODO hook)")
+    parser.add_argument("--workers", type=int, default=0, help="then drain the queue with N worker processes")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         print("redis-server is not installed", file=sys.stderr)
@@ -190,14 +225,15 @@ def main() -> int:
                   f"on {os.cpu_count()} CPUs)")
             print(f"all acked in {wall:.2f} s; {queue.count}/{want} jobs queued after {queued_s:.2f} s; "
                   f"{len(fake.calls('chat.postMessage'))} root messages posted")
+            queued = queue.count
             if args.workers and importlib.util.find_spec("workers.jobs") is None:
                 print("workers/jobs.py does not exist yet: worker phase skipped (TODO hook: run_workers)")
             elif args.workers:
                 print(f"{args.workers} workers: all done in "
-                      f"{run_workers(redis_url, 'debugbot-bench', count=args.workers):.1f} s")
+                      f"{run_workers(redis_url, 'debugbot-bench', count=args.workers, slack_api_url=fake.url):.1f} s")
             met = p99 < TARGET_P99_MS
             print("target met" if met else "TARGET MISSED (ack p99); see the load average above")
-            return 0 if queue.count == want and (met or not args.strict) else 1
+            return 0 if queued == want and (met or not args.strict) else 1
 
 
 if __name__ == "__main__":

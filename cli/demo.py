@@ -97,7 +97,8 @@ def start(demo: Demo) -> FakeMessage:
         print(f"#{demo.channel_name}  @{USER_NAME}: /debug {text}")
         ack = demo.slack.command(text, user=USER, channel=demo.channel)
         print(f"  (only visible to you) {ack}\n")
-    root = wait_until(lambda: next(iter(demo.fake.messages(demo.channel)), None), "the bot's first message")
+    root: FakeMessage = wait_until(lambda: next(iter(demo.fake.messages(demo.channel)), None),
+                                   "the bot's first message")
     demo.view.follow(demo.channel, root.ts)
     return root
 
@@ -152,6 +153,15 @@ def settings_for(server: SandboxServer, fake: FakeSlack, *, redis_url: str, kube
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     scenario = load_scenario(find_scenario(args.scenario))
+    try:
+        return _run(scenario, args)
+    except RuntimeError as exc:  # no Redis to run on, the bot refusing a request
+        print(f"demo: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(scenario: Scenario, args: argparse.Namespace) -> int:
+    """Start everything (stopped in reverse order on the way out), then play the story."""
     channel, channel_name = channel_of(scenario)
     started = time.monotonic()
     with ExitStack() as stack:
@@ -175,7 +185,6 @@ def run(args: argparse.Namespace) -> int:
         demo = Demo(scenario, fake, SignedSlack(http.url, fake, secret=secret, team_id=fake.team_id), view,
                     settings, channel, channel_name)
         return _story(demo, args, started)
-    return 1
 
 
 def _story(demo: Demo, args: argparse.Namespace, started: float) -> int:
@@ -185,10 +194,7 @@ def _story(demo: Demo, args: argparse.Namespace, started: float) -> int:
     if card is not None:
         decide(demo, card, args)
         work(demo)
-    demo.view.stop()
-    if not demo.view.tty:
-        print("\n" + "─" * 72 + f"\nThe thread in #{demo.channel_name}, as Slack shows it now:\n")
-        print(demo.fake.render_thread(demo.channel, root.ts))
+    demo.view.final()
     info = latest_incident(demo)
     print("\n" + "═" * 72)
     print(f"incident {info.incident_id if info else '?'}: {info.status if info else 'unknown'} in "
@@ -197,6 +203,3 @@ def _story(demo: Demo, args: argparse.Namespace, started: float) -> int:
         print(info.summary)
     return 0 if info is not None and info.status != "aborted" else 1
 
-
-if __name__ == "__main__":
-    sys.exit(run(argparse.Namespace(scenario=DEFAULT_SCENARIO, yes=True, reject=False)))

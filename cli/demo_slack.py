@@ -130,9 +130,13 @@ class LiveThread:
             self._wake.set()
 
     def stop(self) -> None:
+        """Stop following and draw the thread one last time (once)."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         self._wake.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
         self.draw()
 
     def _loop(self) -> None:
@@ -155,14 +159,28 @@ class LiveThread:
 
     def _append_new(self) -> None:
         assert self.fake is not None
-        names = {**self.fake.users, **self.fake.group_names}
         for msg in self.fake.thread(self.channel, self.root_ts):
             seen = self._seen.get(msg.ts)
             if seen is not None and (msg.ts == self.root_ts or msg.edits <= seen):
-                continue  # the root's status line is redrawn all the time: shown whole at the end
+                continue  # the root's status line is redrawn all the time: shown again by final()
             self._seen[msg.ts] = msg.edits
-            who = "@" + self.fake.users.get(msg.user, msg.user or "bot")
-            label = " (updated)" if seen is not None else ""
-            body = render_message(msg.text, msg.blocks, msg.attachments, msg.files, names=names)
-            indent = "" if msg.ts == self.root_ts else "    "
-            self.out.write(f"{indent}{who}{label}:\n" + "".join(f"{indent}  {line}\n" for line in body.splitlines()))
+            self._write(msg, label=" (updated)" if seen is not None else "")
+
+    def _write(self, msg: FakeMessage, *, label: str = "") -> None:
+        assert self.fake is not None
+        names = {**self.fake.users, **self.fake.group_names}
+        who = "@" + self.fake.users.get(msg.user, msg.user or "bot")
+        body = render_message(msg.text, msg.blocks, msg.attachments, msg.files, names=names)
+        indent = "" if msg.ts == self.root_ts else "    "
+        self.out.write(f"{indent}{who}{label}:\n" + "".join(f"{indent}  {line}\n" for line in body.splitlines()))
+
+    def final(self) -> None:
+        """The last picture: the whole thread on a terminal; else the root message as it ends."""
+        self.stop()
+        if self.tty or self.fake is None:
+            return
+        root = self.fake.message(self.channel, self.root_ts)
+        if root is not None:
+            self.out.write("\n" + "─" * 72 + f"\nThe thread's first message in #{self.channel_name} now reads:\n")
+            self._write(root, label=" (edited)" if root.edits else "")
+            self.out.flush()

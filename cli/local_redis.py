@@ -1,6 +1,7 @@
 """A throwaway Redis for the demo and benches: redis-server on a free loopback port, else fakeredis over TCP."""
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import socket
 import subprocess
@@ -60,7 +61,7 @@ def _keep_connections_on_errors(handler_class: type[Any]) -> type[Any]:
     """fakeredis's TCP handler hangs up after any error reply; a real Redis does not, and redis-py
     relies on that (EVALSHA → NOSCRIPT → EVAL on the same connection, RQ probing INFO)."""
 
-    class KeepAlive(handler_class):  # type: ignore[misc, valid-type]
+    class KeepAlive(handler_class):  # type: ignore[misc]
         def setup(self) -> None:
             super().setup()
             read = self.current_client.read_response
@@ -81,8 +82,12 @@ def fake_redis_server() -> Iterator[LocalRedis]:
     """fakeredis's TCP server in this process (Lua, which RQ and redis-py locks need, comes from `lupa`)."""
     import fakeredis
 
+    if importlib.util.find_spec("lupa") is None:
+        raise RuntimeError("redis-server is not installed, and the fakeredis fallback needs `lupa` for Lua "
+                           "scripts: install redis-server (apt-get install redis-server) or `pip install lupa`")
+
     server = fakeredis.TcpFakeServer(("127.0.0.1", 0), server_version=(7, 0))
-    server.RequestHandlerClass = _keep_connections_on_errors(server.RequestHandlerClass)
+    server.RequestHandlerClass = _keep_connections_on_errors(server.RequestHandlerClass)  # type: ignore[arg-type]
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="fakeredis", daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from agent.graph import build_graph
 from agent.live import LiveToolbox
-from agent.reasoner import Reasoner
+from agent.reasoners import make_reasoner
 from sandbox.scenario import Scenario, load_scenario
 from sandbox.server import SandboxServer
 from tools.context import ToolContext, build_context
@@ -31,14 +31,6 @@ class Session:
     graph: CompiledStateGraph[Any, Any, Any, Any]
 
 
-def make_reasoner(settings: Settings) -> Reasoner:
-    if settings.reasoner == "llm":
-        from agent.reasoners.llm import LLMReasoner
-
-        return LLMReasoner(settings)
-    from agent.reasoners.rules import RulesReasoner
-
-    return RulesReasoner()
 
 
 def trigger_of(scenario: Scenario) -> dict[str, Any]:

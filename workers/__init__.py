@@ -1,0 +1,1 @@
+"""RQ glue: job functions, the worker, and how a job talks to its Slack thread."""

@@ -144,5 +144,11 @@ def on_failure(job: Any, connection: Any, exc_type: type[BaseException], exc_val
 
 
 def on_stopped(job: Any, connection: Any) -> None:
-    """RQ stopped callback (`rq.command.send_stop_job_command`): say so in the thread."""
-    on_failure(job, connection, RuntimeError, RuntimeError("stopped by an operator"), None)
+    """RQ stopped callback (`rq.command.send_stop_job_command`): say so in the thread. A catch-all."""
+    try:
+        p = parse_payload(job.args[0])
+        with job_context(p.incident_id, job.id):
+            log.warning("job stopped by an operator")
+            post_aborted(runtime(), p, "stopped by an operator")
+    except Exception:  # noqa: BLE001 - a stopped callback must never raise
+        log.exception("stopped callback for job %s failed", getattr(job, "id", "?"))

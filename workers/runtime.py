@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from agent.checkpoint import RedisSaver
 from agent.graph import build_graph
 from agent.live import LiveToolbox
-from agent.reasoner import Reasoner
+from agent.reasoners import make_reasoner
 from bot.app import slack_client
 from bot.incident import IncidentIndex
 from tools.approvals import ApprovalStore
@@ -33,14 +33,6 @@ class Runtime:
     graph: CompiledStateGraph[Any, Any, Any, Any]
 
 
-def make_reasoner(settings: Settings) -> Reasoner:
-    if settings.reasoner == "llm":
-        from agent.reasoners.llm import LLMReasoner
-
-        return LLMReasoner(settings)
-    from agent.reasoners.rules import RulesReasoner
-
-    return RulesReasoner()
 
 
 def build_runtime(settings: Settings, *, now: Callable[[], datetime] | None = None) -> Runtime:

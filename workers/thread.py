@@ -25,13 +25,25 @@ def open_thread(rt: Runtime, p: JobPayload, *, title: str = "") -> ThreadStreame
     mentioned when the report escalates."""
     info = rt.incidents.get(p.incident_id)
     if info is not None:
-        return ThreadStreamer.for_incident(rt.slack, info, oncall_group_id=rt.settings.oncall_group_id)
+        streamer = ThreadStreamer.for_incident(rt.slack, info, oncall_group_id=rt.settings.oncall_group_id)
+        if info.created_at:  # the root line's "elapsed" counts from the incident's start, not this job's
+            streamer.started -= max(0.0, time.time() - info.created_at)
+        return streamer
     return ThreadStreamer(rt.slack, channel=p.channel_id, thread_ts=p.thread_ts, root_ts=p.root_ts, title=title,
                           requested_by=p.user_id, oncall_group_id=rt.settings.oncall_group_id)
 
 
 def finish(rt: Runtime, p: JobPayload, result: RunResult, streamer: ThreadStreamer) -> dict[str, Any]:
-    """Post the approval card when the graph waits for a human, else the report; record the status."""
+    """Post the approval card when the graph waits for a human, else the report; then record the status
+    (last, so a status says the thread already shows it)."""
+    report = result.report
+    status = ReportStatus.AWAITING_APPROVAL if result.interrupt is not None else report.status
+    outcome = _post_outcome(rt, p, result, streamer)
+    rt.incidents.set_status(p.incident_id, status, summary=report.summary, step=report.usage.steps)
+    return outcome
+
+
+def _post_outcome(rt: Runtime, p: JobPayload, result: RunResult, streamer: ThreadStreamer) -> dict[str, Any]:
     report = result.report
     if result.interrupt is not None:
         approval = result.interrupt.get("approval") or {}
@@ -44,11 +56,8 @@ def finish(rt: Runtime, p: JobPayload, result: RunResult, streamer: ThreadStream
         else:
             streamer.post(Message(text=f"I proposed a fix but its approval record {approval.get('id')} is gone; "
                                        "ask me again in this thread."))
-        rt.incidents.set_status(p.incident_id, ReportStatus.AWAITING_APPROVAL, summary=report.summary,
-                                step=report.usage.steps)
         return {"status": ReportStatus.AWAITING_APPROVAL.value, "approval_id": approval.get("id")}
     streamer.close(report)
-    rt.incidents.set_status(p.incident_id, report.status, summary=report.summary, step=report.usage.steps)
     return {"status": report.status.value, "category": report.category}
 
 
@@ -88,7 +97,7 @@ def redraw_decision_card(rt: Runtime, p: DecisionPayload, *, record: ApprovalRec
 
 def state_values(rt: Runtime, incident_id: str) -> dict[str, Any]:
     """The incident's checkpointed graph state ({} when nothing is stored)."""
-    snap = rt.graph.get_state({"configurable": {"thread_id": incident_id}})  # type: ignore[arg-type]
+    snap = rt.graph.get_state({"configurable": {"thread_id": incident_id}})
     return dict(snap.values or {})
 
 

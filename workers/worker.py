@@ -3,10 +3,10 @@
 The bound (`DEBUGBOT_ABANDONED_AFTER_S`, A, default 90 s): a job whose worker was killed
 (SIGKILL, node lost) is taken up again at most A seconds after the last sign of life.
 
-- heartbeat every `heartbeat_s` = A/3: the worker refreshes its running job's entry in
-  RQ's StartedJobRegistry, each time to expire `A - tick_s` seconds later;
-- every live worker runs RQ's registry maintenance every `tick_s` = A/6, idle (its
-  dequeue wait is one tick long) or busy (from its heartbeat loop): an expired entry is an
+- every `tick_s` = A/6 (15 s) a busy worker refreshes its running job's entry in RQ's
+  StartedJobRegistry, each time to expire `A - tick_s` (75 s) later: five missed beats;
+- every `tick_s` too, every live worker runs RQ's registry maintenance, idle (its dequeue
+  wait is one tick long) or busy (from its heartbeat loop): an expired entry is an
   abandoned job, whose failure callback retries it once from its checkpoint
   (workers.recovery) or posts "investigation aborted" in the thread.
 
@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from redis.typing import EncodableT, FieldT
 from rq import SimpleWorker, Worker
 from rq.job import UNEVALUATED, Job
 from rq.queue import Queue
@@ -51,12 +52,13 @@ class Liveness:
         return cls(settings.abandoned_after_s)
 
     @property
-    def heartbeat_s(self) -> int:
-        return max(1, self.abandoned_after_s // 3)
+    def tick_s(self) -> int:
+        """Both the heartbeat and the maintenance period."""
+        return max(1, self.abandoned_after_s // 6)
 
     @property
-    def tick_s(self) -> int:
-        return max(1, self.abandoned_after_s // 6)
+    def heartbeat_s(self) -> int:
+        return self.tick_s
 
     @property
     def entry_ttl_s(self) -> int:
@@ -72,7 +74,7 @@ class Liveness:
 def attach_callbacks(job: Job) -> None:
     """Give a job our failure/stopped callbacks unless its producer set its own (stored on the job,
     so the registry cleanup that finds it abandoned, in another process, calls them too)."""
-    fields: dict[str, Any] = {}
+    fields: dict[FieldT, EncodableT] = {}
     if not job._failure_callback_name:  # noqa: SLF001 - RQ keeps callbacks only in these fields
         job._failure_callback_name, job._failure_callback = ON_FAILURE, UNEVALUATED  # noqa: SLF001
         job._failure_callback_timeout = CALLBACK_TIMEOUT_S  # noqa: SLF001
@@ -111,20 +113,20 @@ class DebugbotWorker(Worker):
         """Also run maintenance while busy, so a fleet of busy workers still finds abandoned jobs."""
         super().maintain_heartbeats(job, execution)
         if self.should_run_maintenance_tasks:
-            self.run_maintenance_tasks()
+            self.run_maintenance_tasks()  # type: ignore[no-untyped-call]
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         attach_callbacks(job)
         super().execute_job(job, queue)
 
     def setup_work_horse_signals(self) -> None:
-        super().setup_work_horse_signals()
+        super().setup_work_horse_signals()  # type: ignore[no-untyped-call]
         die_with_parent(self._parent_pid)
 
     def handle_work_horse_killed(self, job: Job, retpid: Any, ret_val: Any, rusage: Any) -> None:
         """The horse died under us (OOM killer, SIGKILL): retry once from the checkpoint, as for an
         abandoned job; RQ then fails or requeues it (and runs no failure callback of its own)."""
-        super().handle_work_horse_killed(job, retpid, ret_val, rusage)
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
         signal_no = os.WTERMSIG(ret_val) if ret_val and os.WIFSIGNALED(ret_val) else None
         reason = f"its process was killed (signal {signal_no})" if signal_no else f"its process exited ({ret_val})"
         overdue = bool(job.timeout and job.started_at and (now() - job.started_at).total_seconds() > job.timeout)

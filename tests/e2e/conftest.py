@@ -126,15 +126,17 @@ class E2E:
 
     def root(self, channel: str = CHANNEL) -> FakeMessage:
         """The bot's first message in the channel: the incident's root."""
-        return wait_for(lambda: next((m for m in self.fake.messages(channel) if m.user == self.fake.bot_user_id),
-                                     None), what="the root message")
+        root: FakeMessage = wait_for(lambda: next((m for m in self.fake.messages(channel)
+                                                   if m.user == self.fake.bot_user_id), None), what="the root message")
+        return root
 
     def thread(self, root: FakeMessage) -> str:
         return self.fake.render_thread(root.channel, root.ts)
 
     def card(self, root: FakeMessage, *, timeout: float = 30) -> FakeMessage:
-        return wait_for(lambda: approval_card(self.fake, root.channel, root.ts), timeout=timeout,
-                        what="the approval card")
+        card: FakeMessage = wait_for(lambda: approval_card(self.fake, root.channel, root.ts), timeout=timeout,
+                                     what="the approval card")
+        return card
 
     def incident(self, root: FakeMessage) -> IncidentInfo:
         found: IncidentInfo = wait_for(lambda: next(iter(IncidentIndex(self.redis).recent(
@@ -170,13 +172,20 @@ def scenario_name() -> str:
 
 
 @pytest.fixture()
-def e2e(scenario_name: str, redis_url: str, fake_slack: FakeSlack, tmp_path: Path,  # noqa: F811
-        request: pytest.FixtureRequest) -> Iterator[E2E]:
+def bot_overrides() -> dict[str, Any]:
+    """Settings of the bot under test beyond make_settings' (parametrize this name to change them)."""
+    return {}
+
+
+@pytest.fixture()
+def e2e(scenario_name: str, bot_overrides: dict[str, Any], redis_url: str, fake_slack: FakeSlack,  # noqa: F811
+        tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[E2E]:
     scenario = load_scenario(SHARED_SCENARIOS / f"{scenario_name}.yaml")
     with SandboxServer(scenario) as sandbox:
         kubeconfig = sandbox.write_kubeconfig(tmp_path / "kubeconfig")
         settings = make_settings(redis_url, fake_slack, kubeconfig=str(kubeconfig),
-                                 prometheus_url=sandbox.prometheus_url, jaeger_url=sandbox.jaeger_url)
+                                 prometheus_url=sandbox.prometheus_url, jaeger_url=sandbox.jaeger_url,
+                                 **bot_overrides)
         bot = build_app(settings, alert_channel=ALERTS)
         http = HTTPServer(BotWSGI(bot), host="127.0.0.1", port=0).start()
         world = E2E(scenario, sandbox, kubeconfig, fake_slack, settings, bot, http,

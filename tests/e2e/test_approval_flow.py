@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from rq.registry import FailedJobRegistry
 
+from sandbox.slack_api import FakeMessage
 from tests.bot.conftest import APPROVER, STRANGER, USER, wait_for
 from tests.e2e.conftest import E2E
 
 BAD, GOOD = "registry.example.com/payment:2.4.1", "registry.example.com/payment:2.4.0"
+pytestmark = pytest.mark.slow  # starts real processes
 
 
-def investigate_until_card(e2e: E2E) -> tuple[object, object]:
+def investigate_until_card(e2e: E2E) -> tuple[FakeMessage, FakeMessage]:
     reply = e2e.slack.command("payment timeouts", user=USER)
     assert reply.status == 200 and "Investigating" in reply.json()["text"]
     e2e.start_worker()
@@ -26,7 +29,7 @@ def test_an_approved_rollback_runs_once_is_verified_and_the_card_and_root_show_t
     assert "rollout_history" in thread and "_ok_" in thread  # tool calls and their results
     assert "Approval needed: rollback_deployment Deployment prod/payment" in thread
     assert e2e.deployment_image("prod", "payment") == BAD  # nothing runs before the click
-    assert e2e.incident(root).status == "awaiting_approval"
+    assert e2e.wait_status(root, "awaiting_approval")
 
     assert e2e.click(card, approve=True, user=APPROVER).status == 200
     info = e2e.wait_status(root, "resolved", "escalated", "aborted")

@@ -5,6 +5,7 @@ import os
 import subprocess
 import time
 
+import pytest
 import redis
 from rq import Queue
 
@@ -12,9 +13,13 @@ from cli.local_redis import fake_redis_server
 from tests.e2e.conftest import debugbot_command
 from workers.worker import InProcessWorker
 
+pytestmark = pytest.mark.slow  # starts real processes
 
-def run_demo(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+
+def run_demo(*args: str, path: str | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEBUGBOT_")}
+    if path is not None:
+        env["PATH"] = path
     started = time.monotonic()
     done = subprocess.run(debugbot_command("demo", *args), env=env, capture_output=True, text=True, timeout=60,
                           stdin=subprocess.DEVNULL)
@@ -42,6 +47,14 @@ def test_demo_without_an_answer_at_the_prompt_rejects_and_changes_nothing() -> N
     assert "Approve? [y/N]" in done.stdout and "you clicked Reject" in done.stdout
     assert "Rejected* by @you" in done.stdout and "executed" not in done.stdout
     assert ": escalated in" in done.stdout
+
+
+def test_demo_without_redis_server_on_path_says_so_and_still_ends_with_the_fix() -> None:
+    done, _ = run_demo("--yes", path="/nonexistent")
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "redis-server is not installed: using fakeredis" in done.stdout
+    assert "executed and verified" in done.stdout and ": resolved in" in done.stdout
 
 
 def test_the_fakeredis_fallback_carries_rq_jobs_and_redis_locks() -> None:

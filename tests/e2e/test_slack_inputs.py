@@ -9,6 +9,8 @@ from cli.demo_slack import alert_webhook_payload
 from tests.bot.conftest import ALERTS, CHANNEL, USER, post, wait_for
 from tests.e2e.conftest import E2E
 
+pytestmark = pytest.mark.slow  # starts real processes
+
 REPORT_STATUSES = ("resolved", "no_fault", "inconclusive", "escalated", "aborted")
 
 
@@ -47,7 +49,8 @@ def test_a_question_in_the_thread_is_answered_there_by_the_follow_up_job(e2e: E2
     thread = e2e.thread(root)
     assert "Q: why do you say nothing is wrong?" in thread  # the answer quotes the question
     assert thread.index("why do you say nothing is wrong?") < thread.rindex("From the investigation")
-    assert any(j.endswith("-followup-1") for j in e2e.queue.finished_job_registry.get_job_ids())
+    assert wait_for(lambda: any(j.endswith("-followup-1") for j in e2e.queue.finished_job_registry.get_job_ids()),
+                    what="the follow-up job to finish")
 
 
 @pytest.mark.parametrize("scenario_name", ["inventory-crashloop-missing-env"])
@@ -65,3 +68,21 @@ def test_an_alertmanager_webhook_opens_an_investigation_in_the_alert_channel(e2e
     assert "Approval needed" in thread and card.channel == ALERTS
     assert e2e.incident(root).source == "alert_webhook"
     assert not e2e.fake.messages(CHANNEL)  # nothing in other channels
+
+
+def test_a_question_while_a_fix_awaits_approval_is_told_to_wait_and_leaves_the_approval_alone(e2e: E2E) -> None:
+    e2e.slack.command("payment timeouts", user=USER)
+    e2e.start_worker()
+    root = e2e.root()
+    card = e2e.card(root)
+
+    question = e2e.fake.user_post(CHANNEL, "is it safe to roll back?", user=USER, thread_ts=root.ts)
+    e2e.slack.event({"type": "message", "channel": CHANNEL, "user": USER, "text": question.text,
+                     "ts": question.ts, "thread_ts": root.ts, "channel_type": "channel"})
+
+    wait_for(lambda: "waiting for a decision on the proposed fix" in e2e.thread(root), timeout=20,
+             what="the answer")
+    assert e2e.thread(root).count("Approval needed") == 1
+    assert e2e.wait_status(root, "awaiting_approval")
+    assert e2e.click(card, approve=True).status == 200  # the pending approval still works afterwards
+    assert e2e.wait_status(root, *REPORT_STATUSES).status == "resolved"
