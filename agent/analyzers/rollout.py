@@ -31,7 +31,7 @@ def analyze(view: ClusterView) -> list[Finding]:
         calls = [ToolCall("rollout_history", {"namespace": ns, "deployment": name}),
                  ToolCall("error_rate", {"namespace": ns, "service": name}),
                  ToolCall("latency_quantile", {"namespace": ns, "service": name})]
-        calls += [ToolCall("pod_logs", {"namespace": ns, "pod": p["metadata"]["name"], "tail_lines": 300})
+        calls += [ToolCall("pod_logs", {"namespace": ns, "pod": p["metadata"]["name"], "tail_lines": 200})
                   for p in pods[:2]]
         out.append(Finding("rollout.recent", "bad_rollout", ref(dep), 0.35,
                            f"the rollout of revision {r.current} of {name} caused the symptoms", facts,
