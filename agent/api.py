@@ -62,6 +62,12 @@ def resume(graph: CompiledStateGraph[Any, Any, Any, Any], *, incident_id: str, d
                   _config(incident_id, recursion_limit), on_event)
 
 
+def proceed(graph: CompiledStateGraph[Any, Any, Any, Any], *, incident_id: str, on_event: OnEvent | None = None,
+            recursion_limit: int = 100) -> RunResult:
+    """Carry on from the last checkpoint (after a worker died): the interrupted node runs again."""
+    return _drive(graph, None, _config(incident_id, recursion_limit), on_event)
+
+
 def follow_up(graph: CompiledStateGraph[Any, Any, Any, Any], *, incident_id: str, question: str,
               on_event: OnEvent | None = None, recursion_limit: int = 100) -> RunResult:
     """Answer a question in the thread from the checkpointed state of the same incident."""

@@ -45,7 +45,8 @@ def _config(rt: Runtime, incident_id: str) -> dict[str, Any]:
 def proceed(rt: Runtime, incident_id: str, streamer: ThreadStreamer) -> api.RunResult:
     """Carry on from the last checkpoint: the node that was running when a worker died runs again;
     a graph waiting for approval asks again; a finished one just gives its report back."""
-    return api._drive(rt.graph, None, _config(rt, incident_id), streamer.emit)  # noqa: SLF001 - see report
+    return api.proceed(rt.graph, incident_id=incident_id, on_event=streamer.emit,
+                       recursion_limit=rt.settings.recursion_limit)
 
 
 def _waiting_for_approval(rt: Runtime, incident_id: str) -> bool:
