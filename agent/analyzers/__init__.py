@@ -2,18 +2,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from agent.cluster import ClusterView
 from agent.findings import Finding
+from agent.state import Observation
 
 Analyzer = Callable[[ClusterView], list[Finding]]
+Observer = Callable[[dict[str, Any], list[Observation]], list[Finding]]
 
 
 def all_analyzers() -> list[Analyzer]:
-    from agent.analyzers import capacity, config_split, contention, pods, rollout, routing
+    from agent.analyzers import capacity, config_split, contention, dependencies, network, pods, rollout, routing
 
     return [pods.analyze, routing.analyze, capacity.analyze, rollout.analyze, contention.analyze,
-            config_split.analyze]
+            config_split.analyze, network.analyze, dependencies.analyze]
+
+
+def all_observers() -> list[Observer]:
+    """Detectors over the tools' observations, run by the reasoner after each round of calls."""
+    from agent.analyzers import dependencies, network, observed
+
+    return [observed.observed_findings, network.observe, dependencies.observe]
 
 
 def run_analyzers(view: ClusterView) -> list[Finding]:

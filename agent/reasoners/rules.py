@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.analyzers.observed import observed_findings
+from agent.analyzers import all_observers
 from agent.evidence import growing, log_signals, metric_rows, rises_after
 from agent.findings import Finding, ToolCall
 from agent.reasoner import Conclusion, Decision
+from agent.reasoners import followup
 from agent.state import AgentState
 from tools.trace_findings import trace_findings
 from tools.models import ActionName, ProposedAction
@@ -33,7 +34,7 @@ class RulesReasoner:
         findings = [Finding.from_dict(d) for d in state.get("findings") or []]
         observations = list(state.get("observations") or [])
         scaled = {f.affected.name for f in findings if f.category == "autoscaling" and f.affected}
-        extra = [f for f in observed_findings(state.get("focus") or {}, observations)
+        extra = [f for observe in all_observers() for f in observe(state.get("focus") or {}, observations)
                  if not (f.category == "cpu_saturation" and f.affected and f.affected.name in scaled)]
         findings = _rescore(findings + extra, observations, focus=state.get("focus") or {})
         if state.get("outcome"):
@@ -52,11 +53,7 @@ class RulesReasoner:
         return self._act_on(state, best, hyps)
 
     def answer(self, state: AgentState, question: str) -> Decision:
-        report = state.get("report") or {}
-        summary = report.get("summary") or "No finished investigation to answer from yet."
-        return Decision(conclude=Conclusion(status=str(report.get("status") or ReportStatus.INCONCLUSIVE.value),
-                                            category=report.get("category"), resource=report.get("resource"),
-                                            summary=f"Q: {question}\nFrom the investigation: {summary}"))
+        return followup.answer(state, question)
 
     def _act_on(self, state: AgentState, best: Finding, hyps: list[Hypothesis]) -> Decision:
         declined = {(d["action"]["action"], str(d["action"].get("target"))) for d in state.get("declined") or []}
