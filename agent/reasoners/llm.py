@@ -10,6 +10,7 @@ from openai import OpenAI
 from agent.findings import ToolCall
 from agent.reasoner import Conclusion, Decision
 from agent.reasoners.llm_prompt import CONCLUDE, PROPOSE, SYSTEM, compact_schema, state_message
+from agent.reasoners.llm_tools import split_tools
 from agent.state import AgentState, Observation
 from tools.models import ProposedAction
 from tools.report import Hypothesis, ReportStatus
@@ -31,7 +32,7 @@ class LLMReasoner:
 
             tool_schemas = openai_tool_schemas()
         self.read_tools = {t["function"]["name"] for t in tool_schemas}
-        self.schemas = compact_schema(tool_schemas) + [PROPOSE, CONCLUDE]
+        self.schemas: list[dict[str, Any]] = compact_schema(tool_schemas)
 
     def decide(self, state: AgentState) -> Decision:
         return self._complete(state, extra="")
@@ -41,11 +42,14 @@ class LLMReasoner:
                                             "Answer from what is known; call tools only if needed; then conclude.")
 
     def _complete(self, state: AgentState, *, extra: str) -> Decision:
-        messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM},
+        offered, others = split_tools(self.schemas, state)
+        system = f"{SYSTEM}\n\n{others}" if others else SYSTEM
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system},
                                           {"role": "user", "content": state_message(state) + extra}]
         try:
             resp = self.client.chat.completions.create(  # type: ignore[call-overload]
-                model=self.settings.llm_model, messages=messages, tools=self.schemas, tool_choice="auto")
+                model=self.settings.llm_model, messages=messages, tools=offered + [PROPOSE, CONCLUDE],
+                tool_choice="auto")
         except (openai.APIConnectionError, openai.APITimeoutError, openai.APIStatusError) as exc:
             return Decision(conclude=_endpoint_down(state, exc))
         usage = resp.usage
