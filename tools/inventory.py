@@ -29,7 +29,8 @@ NAMESPACED: dict[str, tuple[str, str]] = {
     "Ingress": ("/apis/networking.k8s.io/v1", "ingresses"),
 }
 CLUSTER: dict[str, tuple[str, str]] = {
-    "Node": ("/api/v1", "nodes"), "PersistentVolume": ("/api/v1", "persistentvolumes"),
+    "Node": ("/api/v1", "nodes"), "Namespace": ("/api/v1", "namespaces"),  # labels decide NetworkPolicies
+    "PersistentVolume": ("/api/v1", "persistentvolumes"),
     "StorageClass": ("/apis/storage.k8s.io/v1", "storageclasses"),
 }
 

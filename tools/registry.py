@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools import traces
+from tools import dependency_health, traces
+from tools import net_dns, net_nodes, net_policy
 from tools import k8s_cluster, k8s_config, k8s_events, k8s_logs, k8s_network, k8s_pods, k8s_rollout, k8s_storage
 from tools import k8s_common, k8s_workloads, prom_raw, prom_resources, prom_service
 from tools.context import ToolContext
@@ -63,7 +64,11 @@ REGISTRY: dict[str, ToolSpec] = {s.name: s for s in (
     _spec(prom_resources.gc_time, prom_resources.PodsArgs),
     _spec(prom_resources.network_drops, prom_resources.NetworkArgs),
     _spec(prom_raw.promql, prom_raw.PromqlArgs),
+    _spec(dependency_health.dependency_health, k8s_workloads.WorkloadArgs),
     *(_spec(fn, args) for fn, args in traces.TRACE_TOOLS),
+    _spec(net_dns.cluster_dns, net_dns.ClusterDnsArgs),
+    _spec(net_nodes.node_network, net_nodes.NodeNetworkArgs),
+    _spec(net_policy.network_reachability, net_policy.ReachArgs),
 )}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.analyzers.dependencies import caller_lines
 from agent.evidence import log_signals, metric_rows, rises_after
 from agent.findings import Finding
 from agent.state import Observation
@@ -11,6 +12,9 @@ from tools.models import ActionName, ObjectRef, ProposedAction
 
 THROTTLED = 0.25  # a quarter of CFS periods throttled: the limit, not the code, sets the pace
 _SA = re.compile(r"system:serviceaccount:([a-z0-9-]+):([a-z0-9.-]+)")
+_DENIED = re.compile(r"\bForbidden\b\W+403\b|\b403\W+Forbidden\b|AccessDenied|PermissionDenied|AuthorizationFailed"
+                     r"|does not have \S+ access|permission '?[\w.:/-]+'? denied|not authorized to perform", re.I)
+_URL_HOST = re.compile(r"https?://([a-z0-9.-]+)", re.I)
 
 
 def observed_findings(focus: dict[str, Any], observations: list[Observation]) -> list[Finding]:
@@ -67,4 +71,32 @@ def _forbidden(target: ObjectRef, observations: list[Observation]) -> list[Findi
                                               rationale="grant the missing verb/resource to this ServiceAccount "
                                                         "with a Role and RoleBinding (RBAC is not patched by "
                                                         "debugbot)"))]
-    return []
+    return _cloud_denied(target, observations)
+
+
+def _service_account(target: ObjectRef, observations: list[Observation]) -> str | None:
+    for ob in observations:
+        data = ob.get("data")
+        if ob["tool"] == "dependency_health" and ob["status"] == "ok" and isinstance(data, dict) \
+                and data.get("workload", {}).get("name") == target.name:
+            return str(data.get("service_account") or "") or None
+    return None
+
+
+def _cloud_denied(target: ObjectRef, observations: list[Observation]) -> list[Finding]:
+    """An outside API (object store, cloud service) refuses the workload's identity: IAM, not the code."""
+    denied = [ln for ln in caller_lines(target.name, observations) if _DENIED.search(ln)]
+    sa_name = _service_account(target, observations)
+    if not denied or not sa_name:
+        return []
+    sa = ObjectRef(kind="ServiceAccount", namespace=target.namespace, name=sa_name)
+    hosts = sorted({m.group(1) for ln in denied for m in [_URL_HOST.search(ln)] if m})
+    return [Finding("observed.iam", "access_denied", sa, 0.88,
+                    f"{', '.join(hosts) or 'an outside API'} refuses the identity of ServiceAccount "
+                    f"{sa.namespace}/{sa.name} that {target.name} runs as (403 / permission denied)",
+                    [f"{target.name} logs: {ln}" for ln in denied[:3]], affected=target,
+                    action=ProposedAction(action=ActionName.RECOMMEND_ONLY, target=sa,
+                                          rationale="grant the permission named in the error to the cloud identity "
+                                                    "bound to this ServiceAccount (an IAM binding on the resource); "
+                                                    "restarting or rolling back gets the same identity and the "
+                                                    "same 403"))]

@@ -6,7 +6,9 @@ from collections import defaultdict
 
 from kubernetes.utils import parse_quantity
 
-from agent.analyzers.workload import ContainerTrouble, Rollout, container_spec, rollout_of, troubles
+from agent.analyzers.scheduling import SchedulingFix, scheduling_fix
+from agent.analyzers.workload import (ContainerTrouble, Rollout, container_spec, restore_probe, rollout_of,
+                                     sibling_probe_path, template_patch, troubles)
 from agent.cluster import ClusterView, Obj, event_last_seen, key, ref
 from agent.findings import Finding, ToolCall
 from tools.models import ActionName, ObjectRef, ProposedAction
@@ -201,6 +203,7 @@ def _age_ok(view: ClusterView, t: ContainerTrouble) -> bool:
 
 _PROBE = re.compile(r"(Liveness|Readiness|Startup) probe failed: (.*)")
 _UNHEALTHY = re.compile(r"statuscode: 5\d\d")
+_NOT_FOUND = re.compile(r"statuscode: 404")
 _SLOW = re.compile(r"context deadline exceeded|Client\.Timeout|timed out|timeout", re.I)
 
 
@@ -211,16 +214,23 @@ def _probes(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[ContainerTroub
     hits = [(m.group(1), m.group(2), e) for e in evs if (m := _PROBE.search(e.get("message", "")))]
     if not hits:
         return []
-    kind, detail, ev = hits[0]
+    restarting = any(t.restarts > 0 for t in tr)
+    kind, detail, ev = min(hits, key=lambda h: 0 if restarting and h[0] != "Readiness" else 1)
     count = sum(int(e.get("count") or 1) for _, _, e in hits)
     unready = sum(1 for t in tr if not t.ready)
     facts = [f"{kind} probe failed {count}x in the last {RECENT_MIN:.0f} min: {detail}",
              f"{unready} of {len(tr)} container(s) not ready"]
     probe_changed = rollout.changed("Probe") if rollout else []
-    if probe_changed and _recent_rollout(view, rollout) and rollout is not None:
+    failing = sorted({h[0] for h in hits})
+    same_probe = [c for k in failing for c in rollout.changed(f".{k.lower()}Probe")] if rollout else []
+    if same_probe and rollout is not None:
+        action = restore_probe(wl, same_probe, rollout.current)
+    elif probe_changed and _recent_rollout(view, rollout) and rollout is not None:
         action = _rollback(wl, rollout, f"revision {rollout.current} changed the {kind.lower()} probe")
     else:
-        action = _recommend(wl, f"correct the {kind.lower()} probe ({detail})")
+        sibling = sibling_probe_path(wl, kind=kind, container=_probed_container(ev)) \
+            if _NOT_FOUND.search(detail) and not [h for h in hits if h[0] != kind] else None
+        action = sibling or _recommend(wl, f"correct the {kind.lower()} probe ({detail})")
     score = 0.6 + (0.15 if unready else 0.0) + (0.1 if probe_changed else 0.0)
     if (_SLOW.search(detail) or _UNHEALTHY.search(detail)) and not probe_changed:
         score = 0.3  # a probe that times out or gets a 5xx says the app is sick, not that the probe is wrong
@@ -229,6 +239,11 @@ def _probes(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[ContainerTroub
                     facts + _rollout_facts(rollout), action=action, affected=ref(wl),
                     confirm_with=[ToolCall("pod_detail", {"namespace": wl["metadata"].get("namespace"),
                                                           "name": tr[0].pod})] if tr else [])]
+
+
+def _probed_container(ev: Obj) -> str | None:
+    m = re.search(r"spec\.containers\{([^}]+)\}", (ev.get("involvedObject") or {}).get("fieldPath") or "")
+    return m.group(1) if m else None
 
 
 def _pending(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[ContainerTrouble],
@@ -249,9 +264,26 @@ def _pending(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[ContainerTrou
                                                                      "tolerations"))
     action = _fix_or_advise(view, wl, rollout if resource_changed else None,
                             "the new pod template cannot be scheduled", f"make the pods schedulable: {msg[:200]}")
+    fix = _placement_fix(view, wl, msg)
+    if fix is not None:
+        facts.append(f"scheduling: {fix.reason}")
+        action = ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(wl),
+                                params={"patch": template_patch(spec=fix.spec_patch)},
+                                rationale=f"{fix.reason}; this edit lets the pods schedule on "
+                                          f"{', '.join(fix.nodes[:5])}")
     return [Finding("pods.pending", category, resource, 0.8 if msg else 0.6,
                     f"{ref(wl).label()} has pods that cannot be scheduled", facts + _rollout_facts(rollout),
                     action=action, affected=ref(wl))]
+
+
+def _placement_fix(view: ClusterView, wl: Obj, msg: str) -> SchedulingFix | None:
+    """A nodeSelector or toleration edit, when the scheduler says placement (not size) is what fails."""
+    if wl.get("kind") not in ("Deployment", "StatefulSet") or not _PLACEMENT.search(msg):
+        return None
+    return scheduling_fix(view, ((wl.get("spec") or {}).get("template") or {}).get("spec") or {})
+
+
+_PLACEMENT = re.compile(r"untolerated taint|didn't match Pod's node affinity|node\(s\) didn't match node selector")
 
 
 def object_ref(kind: str, namespace: str | None, name: str) -> ObjectRef:

@@ -28,22 +28,24 @@ def _service(view: ClusterView, svc: Obj) -> list[Finding]:
     matched = [p for p in pods if _matches(sel, p["metadata"].get("labels") or {})]
     call = ToolCall("service_routing", {"namespace": ns, "service": svc["metadata"]["name"]})
     if not matched:
-        if any(_matches(sel, _template_labels(w)) for k in ("Deployment", "StatefulSet", "DaemonSet")
-               for w in view.objects(k, ns)):
+        if any(_matches(sel, _template_labels(w)) for w in _workloads(view, ns)):
             return []  # a workload would match: its pods are missing (scaled to zero, crashing), not the selector
-        near = _near_miss(sel, pods)
-        if near is None:
+        intended = _intended_backend(view, svc, sel)
+        if intended is None:
             return []
-        pod, fixed = near
+        wl, change = intended
+        fixed = {k: v for k, v in {**sel, **change}.items() if v is not None}
         facts = [f"Service {ns}/{svc['metadata']['name']} selects {sel} but no running pod has those labels",
-                 f"pod {pod['metadata']['name']} has labels {pod['metadata'].get('labels')}",
-                 f"Endpoints {svc['metadata']['name']} has no ready addresses"]
+                 f"{wl['kind']} {wl['metadata']['name']} labels its pods {_template_labels(wl)}",
+                 f"Endpoints {svc['metadata']['name']} has no ready addresses",
+                 f"selector {fixed} matches the pods of {wl['metadata']['name']} and no other workload"]
         action = ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(svc),
-                                params={"patch": {"spec": {"selector": fixed}}},
-                                rationale="point the Service selector at the pods' actual labels")
+                                params={"patch": {"spec": {"selector": change}}},
+                                rationale=f"point the Service selector at the labels of {wl['metadata']['name']}'s "
+                                          f"pods: {fixed} (keys set to null are removed)")
         return [Finding("routing.selector", "service_routing", ref(svc), 0.85,
                         f"Service {svc['metadata']['name']} selects no pods (selector mismatch)", facts,
-                        action=action, affected=ref(view.workload_of(pod)), confirm_with=[call])]
+                        action=action, affected=ref(wl), confirm_with=[call])]
     return _port_mismatch(view, svc, matched, call)
 
 
@@ -51,21 +53,49 @@ def _template_labels(wl: Obj) -> dict[str, str]:
     return dict((((wl.get("spec") or {}).get("template") or {}).get("metadata") or {}).get("labels") or {})
 
 
-def _near_miss(sel: dict[str, str], pods: list[Obj]) -> tuple[Obj, dict[str, str]] | None:
-    """A pod whose labels match the selector on every key but one: the selector's likely intent."""
-    best: tuple[Obj, dict[str, str]] | None = None
-    for pod in pods:
-        labels = pod["metadata"].get("labels") or {}
-        wrong = [k for k, v in sel.items() if labels.get(k) != v]
-        if len(wrong) == 1 and len(sel) > 1 or (len(sel) == 1 and wrong and wrong[0] in labels):
-            k = wrong[0]
-            fixed = dict(sel)
-            if k in labels:
-                fixed[k] = labels[k]
-            else:
-                continue
-            best = best or (pod, fixed)
-    return best
+def _workloads(view: ClusterView, ns: str | None) -> list[Obj]:
+    return [w for k in ("Deployment", "StatefulSet", "DaemonSet") for w in view.objects(k, ns)]
+
+
+def _selector_change(sel: dict[str, str], labels: dict[str, str], wl: Obj,
+                     values: set[str]) -> dict[str, str | None]:
+    """The merge-patch of the selector that makes it select `labels`: keys the pods lack become null."""
+    change: dict[str, str | None] = {k: labels.get(k) for k, v in sel.items() if labels.get(k) != v}
+    change.update({k: v for k, v in labels.items() if v in values and sel.get(k) != v})
+    if all(v is None for v in change.values()) and len(change) == len(sel):
+        own = (((wl.get("spec") or {}).get("selector") or {}).get("matchLabels") or {})
+        change.update({k: v for k, v in own.items() if k in labels})
+    return change
+
+
+def _intended_backend(view: ClusterView, svc: Obj, sel: dict[str, str]) -> tuple[Obj, dict[str, str | None]] | None:
+    """The workload the Service was meant to reach, and the selector edit that reaches only its pods.
+
+    Meant: the workload named like the Service, or whose pod labels carry one of the selector's values under
+    another key (app=x where the selector says app.kubernetes.io/name=x). Never a workload that only shares
+    the selector's key with another value: that is someone else's backend.
+    """
+    ns, name = svc["metadata"].get("namespace"), svc["metadata"]["name"]
+    values = set(sel.values()) | {name}
+    ranked: list[tuple[tuple[bool, int], Obj, dict[str, str | None]]] = []
+    workloads = _workloads(view, ns)
+    for wl in workloads:
+        labels = _template_labels(wl)
+        hits = [k for k, v in labels.items() if v in values]
+        named = wl["metadata"]["name"] == name
+        if not labels or not (named or hits):
+            continue
+        change = _selector_change(sel, labels, wl, values)
+        fixed = {k: v for k, v in {**sel, **change}.items() if v is not None}
+        if not fixed or not _matches(fixed, labels):
+            continue
+        if any(_matches(fixed, _template_labels(o)) for o in workloads if o is not wl):
+            continue
+        ranked.append(((named, len(hits)), wl, change))
+    if not ranked:
+        return None
+    _, wl, change = max(ranked, key=lambda r: r[0])
+    return wl, change
 
 
 def _container_ports(pod: Obj) -> dict[str | int, int]:

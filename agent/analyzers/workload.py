@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from agent.cluster import ClusterView, Obj, parse_time, ref, revision
-from tools.models import ObjectRef
+from tools.models import ActionName, ObjectRef, ProposedAction
 from tools.template_diff import Change, diff_templates
 
 
@@ -90,3 +90,57 @@ def container_spec(workload: Obj, name: str) -> dict[str, Any]:
         if c.get("name") == name:
             return dict(c)
     return {}
+
+
+def _undo(old: Any, new: Any) -> Any:
+    """The merge-patch value that turns `new` back into `old`: keys only `new` has are set to null."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = {k: _undo(v, new.get(k)) for k, v in old.items() if v != new.get(k)}
+        out.update({k: None for k in new if k not in old})
+        return out
+    return old
+
+
+def template_patch(*, containers: list[dict[str, Any]] | None = None,
+                   spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A strategic-merge patch of the workload's pod template (containers merge by name)."""
+    body: dict[str, Any] = dict(spec or {})
+    if containers:
+        body["containers"] = containers
+    return {"spec": {"template": {"spec": body}}}
+
+
+def restore_probe(wl: Obj, changes: list[Change], current: int) -> ProposedAction:
+    """Put back the probe the previous revision ran with, only on the containers whose probe changed."""
+    items: dict[str, dict[str, Any]] = {}
+    for c in changes:
+        name, _, field_ = c.path.partition("[")[2].partition("].")
+        items.setdefault(name, {"name": name})[field_] = _undo(c.old, c.new)
+    what = ", ".join(f"{c.path}: {c.new} -> {c.old}" for c in changes)
+    return ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(wl),
+                          params={"patch": template_patch(containers=list(items.values()))},
+                          rationale=f"revision {current} changed the probe; put back what the previous "
+                                    f"revision ran with ({what[:300]})")
+
+
+def sibling_probe_path(wl: Obj, *, kind: str, container: str | None) -> ProposedAction | None:
+    """A probe answered 404 while another probe of the same container, same port, passes on another path.
+
+    The path the app serves is the one its passing probe uses: point the failing probe there.
+    """
+    spec = ((wl.get("spec") or {}).get("template") or {}).get("spec") or {}
+    cands = [c for c in spec.get("containers") or [] if container in (None, c.get("name"))]
+    if len(cands) != 1:
+        return None
+    c, field_ = cands[0], f"{kind.lower()}Probe"
+    failing = ((c.get(field_) or {}).get("httpGet")) or {}
+    for other in ("livenessProbe", "readinessProbe", "startupProbe"):
+        good = (c.get(other) or {}).get("httpGet") or {}
+        if other != field_ and good.get("path") and good.get("path") != failing.get("path") \
+                and good.get("port") == failing.get("port"):
+            return ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(wl),
+                                  params={"patch": template_patch(containers=[
+                                      {"name": c["name"], field_: {"httpGet": {"path": good["path"]}}}])},
+                                  rationale=f"the {kind.lower()} probe gets 404 on {failing.get('path')}; the app "
+                                            f"serves {good['path']} on the same port (its {other} passes there)")
+    return None

@@ -18,7 +18,8 @@ EXPECTED = {"find_workloads", "workload_status", "pod_detail", "events", "pod_lo
             "service_routing", "network_policies", "nodes", "hpa_status", "resource_quotas", "pvc_status",
             "config_maps", "k8s_jq", "error_rate", "latency_quantile", "restarts", "memory_vs_limit",
             "cpu_vs_limit", "cpu_throttling", "gc_time", "network_drops", "promql",
-            "trace_services", "find_traces", "get_trace"}
+            "trace_services", "find_traces", "get_trace", "dependency_health", "cluster_dns", "node_network",
+            "network_reachability"}
 
 
 def test_registry_holds_every_read_tool_and_no_action() -> None:
