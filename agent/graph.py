@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.config import get_stream_writer
@@ -15,6 +15,8 @@ from langgraph.types import interrupt
 from agent.analyzers import run_analyzers
 from agent.cluster import ClusterView
 from agent.focus import focus_from_trigger, focus_workloads, relevance
+from agent.memory.priors import recall_priors, remember_report
+from tools.memory.recall import LongTermMemory
 from agent.reasoner import Decision, Reasoner
 from agent.reporting import build_report
 from agent.state import AgentState, Observation
@@ -36,17 +38,17 @@ def emit(kind: str, text: str, *, step: int = 0, **data: Any) -> None:
 
 
 def build_graph(reasoner: Reasoner, tools: Toolbox, checkpointer: BaseCheckpointSaver[Any] | None, *,
-                settings: Settings) -> CompiledStateGraph[Any, Any, Any, Any]:
-    nodes = _Nodes(reasoner, tools, settings)
+                settings: Settings, memory: LongTermMemory | None = None) -> CompiledStateGraph[Any, Any, Any, Any]:
+    nodes = _Nodes(reasoner, tools, settings, memory)
     g: StateGraph[AgentState, Any, AgentState, AgentState] = StateGraph(AgentState)
-    g.add_node("perceive", nodes.perceive)
-    g.add_node("reason", nodes.reason)
-    g.add_node("act", nodes.act)
-    g.add_node("critique", nodes.critique)
-    g.add_node("propose", nodes.propose)
-    g.add_node("approve", nodes.approve)
-    g.add_node("execute", nodes.execute)
-    g.add_node("report", nodes.report)
+    g.add_node("perceive", _timed(nodes.perceive))
+    g.add_node("reason", _timed(nodes.reason))
+    g.add_node("act", _timed(nodes.act))
+    g.add_node("critique", _timed(nodes.critique))
+    g.add_node("propose", _timed(nodes.propose))
+    g.add_node("approve", _timed(nodes.approve))
+    g.add_node("execute", _timed(nodes.execute))
+    g.add_node("report", _timed(nodes.report))
     g.add_edge(START, "perceive")
     g.add_edge("perceive", "reason")
     g.add_conditional_edges("reason", nodes.after_reason)
@@ -59,9 +61,26 @@ def build_graph(reasoner: Reasoner, tools: Toolbox, checkpointer: BaseCheckpoint
     return g.compile(checkpointer=checkpointer)
 
 
+class _NodeFn(Protocol):
+    def __call__(self, state: AgentState) -> dict[str, Any]: ...
+
+
+def _timed(node: _NodeFn) -> _NodeFn:
+    """Add the node's own running time to `active_s`: the time budget counts work, not the hours a human
+    took to click Approve or a re-queued job waited for a worker (an interrupted node adds nothing)."""
+    def run(state: AgentState) -> dict[str, Any]:
+        t0 = time.monotonic()
+        update = node(state)
+        return {**update, "active_s": float(state.get("active_s") or 0.0) + time.monotonic() - t0}
+
+    run.__name__ = getattr(node, "__name__", "node")
+    return run
+
+
 class _Nodes:
-    def __init__(self, reasoner: Reasoner, tools: Toolbox, settings: Settings) -> None:
-        self.reasoner, self.tools, self.settings = reasoner, tools, settings
+    def __init__(self, reasoner: Reasoner, tools: Toolbox, settings: Settings,
+                 memory: LongTermMemory | None = None) -> None:
+        self.reasoner, self.tools, self.settings, self.memory = reasoner, tools, settings, memory
 
     # -- perceive -------------------------------------------------------------------------
     def perceive(self, state: AgentState) -> dict[str, Any]:
@@ -91,14 +110,19 @@ class _Nodes:
                       "inventory_errors": inv.errors},
             "observations": [], "declined": [], "tokens_in": 0, "tokens_out": 0,
         }
+        update["priors"] = recall_priors(self.memory, state, update["findings"], emit=emit)  # "Seen before"
         return update
 
     # -- reason ---------------------------------------------------------------------------
     def reason(self, state: AgentState) -> dict[str, Any]:
         question = state.get("question")
-        decision = self.reasoner.answer(state, question) if question else self.reasoner.decide(state)
-        update = self._record(state, decision)
-        return update
+        if not question:
+            return self._record(state, self.reasoner.decide(state))
+        # Where this question's work starts: its budget and its observations count from here.
+        mark = state.get("answering") or {"step": int(state.get("step") or 0),
+                                          "observations": len(state.get("observations") or [])}
+        update = self._record(state, self.reasoner.answer({**state, "answering": mark}, question))
+        return {**update, "answering": mark}
 
     def _record(self, state: AgentState, d: Decision) -> dict[str, Any]:
         step = int(state.get("step") or 0) + 1
@@ -171,8 +195,8 @@ class _Nodes:
         return bool(obs) and obs[-1]["invocation"] == "(not executed)" and not self._spent(state)
 
     def _spent(self, state: AgentState) -> bool:
-        elapsed = time.time() - float(state.get("started_at") or time.time())
-        return (int(state.get("step") or 0) >= self.settings.max_steps or elapsed >= self.settings.max_seconds
+        steps = int(state.get("step") or 0) - int((state.get("answering") or {}).get("step") or 0)
+        return (steps >= self.settings.max_steps or float(state.get("active_s") or 0.0) >= self.settings.max_seconds
                 or int(state.get("tokens_in") or 0) + int(state.get("tokens_out") or 0) >= self.settings.max_llm_tokens)
 
     # -- the approval gate -------------------------------------------------------------------
@@ -220,16 +244,35 @@ class _Nodes:
     def report(self, state: AgentState) -> dict[str, Any]:
         report = build_report(state, spent=self._spent(state) and not state.get("conclusion"))
         emit("report", report.summary, step=int(state.get("step") or 0), status=report.status.value)
-        return {"report": report.model_dump(mode="json")}
+        update: dict[str, Any] = {"report": report.model_dump(mode="json"), "answering": None}
+        if not state.get("question"):
+            update["incident_summary"] = report.summary  # what follow-ups restate (their answers replace `report`)
+            remember_report(self.memory, state, report)  # long-term memory: kept only when it ended
+        return update
 
 
 def _small(data: Any, limit: int = 16_000) -> Any:
-    """Keep structured data in the checkpointed state only when it is small and JSON-able."""
+    """Keep structured data in the checkpointed state only when it is small and JSON-able (chart points
+    are the first thing dropped: the summaries the analyzers read matter more)."""
     try:
         text = json.dumps(data, default=lambda o: o.item() if hasattr(o, "item") else str(o))
     except (TypeError, ValueError):
         return None
+    if len(text) > limit and '"chart": [[' in text:
+        return _small(_without_points(json.loads(text)), limit)
     return json.loads(text) if len(text) <= limit else None
+
+
+def _without_points(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_points(v) for k, v in data.items() if not (k == "chart" and _is_points(v))}
+    if isinstance(data, list):
+        return [_without_points(v) for v in data]
+    return data
+
+
+def _is_points(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(p, list) and len(p) == 2 for p in value)
 
 
 def _args(args: dict[str, Any]) -> str:

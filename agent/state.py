@@ -36,5 +36,9 @@ class AgentState(TypedDict, total=False):
     tokens_in: int
     tokens_out: int
     started_at: float
+    active_s: float  # seconds spent running nodes (the time budget), not wall time since started_at
+    answering: dict[str, Any] | None  # {"step", "observations"} when the current follow-up question began
     first_hypothesis_s: float | None
     report: dict[str, Any] | None
+    priors: list[dict[str, Any]]  # similar past incidents recalled at perceive (agent/memory): rank, not evidence
+    incident_summary: str | None  # the investigation's own summary, kept while follow-ups replace `report`

@@ -10,10 +10,12 @@ import redis
 from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.cards import APPROVAL_BLOCK_PREFIX, APPROVE_ACTION, REJECT_ACTION, decision_card
 from bot.blocks import slack_time
 from bot.enqueue import QueueUnavailable, unreachable
 from bot.incident import incident_id
+from bot.logcontext import log_context
 from bot.payloads import DecisionPayload
 from bot.services import Services
 from tools.approvals import ApprovalRecord, ConsumeOutcome, ConsumeResult
@@ -95,13 +97,17 @@ def decide(services: Services, click: Click, respond: Respond) -> None:
     """Authorise, consume once, then enqueue `resume_after_decision` and redraw the card."""
     record = services.approvals.get(click.approval_id)
     if record is None:
+        metrics.approval("unknown")
         _tell(respond, ":grey_question: I don't know this approval any more; ask me again in the thread.")
         return
     verdict = services.approvers.check(click.user_id, requested_by=record.requested_by)
     if not verdict.allowed:
+        metrics.approval("refused")
         _refuse(services, click, record, verdict.reason, respond)
         return
     result = services.approvals.consume(click.approval_id, user_id=click.user_id, decision=click.decision)
+    metrics.approval(VERB[click.decision] if result.outcome is ConsumeOutcome.OK else result.outcome.value)
+    log.info("click %s on %s by %s: %s", click.decision, click.approval_id, click.user_id, result.outcome.value)
     if result.outcome is ConsumeOutcome.OK:
         _update_card(services, click, result, click.decision)
         try:
@@ -124,12 +130,13 @@ def decide(services: Services, click: Click, respond: Respond) -> None:
 
 def handle_click(services: Services, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
     click = Click.parse(body, action)
-    try:
-        decide(services, click, respond)
-    except (redis.RedisError, QueueUnavailable) as exc:
-        problem = exc if isinstance(exc, QueueUnavailable) else unreachable(services.config.redis_url)
-        log.warning("click on %s failed: %s", click.approval_id, problem)
-        _tell(respond, f":x: couldn't record your decision: {problem}")
+    with log_context(click.incident_id):
+        try:
+            decide(services, click, respond)
+        except (redis.RedisError, QueueUnavailable) as exc:
+            problem = exc if isinstance(exc, QueueUnavailable) else unreachable(services.config.redis_url)
+            log.warning("click on %s failed: %s", click.approval_id, problem)
+            _tell(respond, f":x: couldn't record your decision: {problem}")
 
 
 def register(app: App, services: Services) -> None:

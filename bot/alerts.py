@@ -13,6 +13,7 @@ from bot.alert_parse import AlertGroup, AMPayload, group_from_message, group_fro
 from bot.blocks import escape
 from bot.enqueue import QueueUnavailable
 from bot.investigations import StartFailed, post_in_thread, start_investigation
+from bot.logcontext import log_context
 from bot.payloads import TriggerSource
 from bot.services import Services
 
@@ -81,17 +82,19 @@ def handle_group(services: Services, group: AlertGroup, *, team_id: str, channel
         bound = store.get(team_id, channel_id, group.group_key)
         if not bound:
             return Outcome("ignored", detail="resolved, but no open investigation for this group")
-        post_in_thread(services, channel=channel_id, thread_ts=bound["thread_ts"],
-                       text=f":white_check_mark: *Resolved*: {escape(group.title)}")
+        with log_context(bound.get("incident_id")):
+            post_in_thread(services, channel=channel_id, thread_ts=bound["thread_ts"],
+                           text=f":white_check_mark: *Resolved*: {escape(group.title)}")
         store.release(team_id, channel_id, group.group_key)
         return Outcome("resolved", bound["incident_id"], bound["thread_ts"])
     bound = store.claim(team_id, channel_id, group.group_key)
     if bound is not None:
         if not bound:
             return Outcome("ignored", detail="this group's investigation is starting")
-        post_in_thread(services, channel=channel_id, thread_ts=bound["thread_ts"],
-                       text=f":repeat: Still firing ({group.count} alert{'s' * (group.count != 1)}): "
-                            f"{escape(group.title)}")
+        with log_context(bound.get("incident_id")):
+            post_in_thread(services, channel=channel_id, thread_ts=bound["thread_ts"],
+                           text=f":repeat: Still firing ({group.count} alert{'s' * (group.count != 1)}): "
+                                f"{escape(group.title)}")
         return Outcome("still_firing", bound["incident_id"], bound["thread_ts"])
     try:
         started = start_investigation(services, team_id=team_id, channel_id=channel_id, user_id=None,
@@ -120,7 +123,8 @@ def handle_alert_message(services: Services, *, team_id: str, event: dict[str, A
                                source=TriggerSource.ALERT_MESSAGE, thread_ts=event.get("ts"))
     except redis.RedisError as exc:
         outcome = Outcome("failed", detail=f"Redis: {exc}")
-    log.info("alert message %s in %s: %s", group.group_key, event.get("channel"), outcome.action)
+    with log_context(outcome.incident_id):
+        log.info("alert message %s in %s: %s", group.group_key, event.get("channel"), outcome.action)
     return outcome
 
 
@@ -130,5 +134,6 @@ def handle_webhook(services: Services, payload: AMPayload, *, channel_id: str) -
     group = group_from_webhook(payload)
     outcome = handle_group(services, group, team_id=team_id, channel_id=channel_id,
                            source=TriggerSource.ALERT_WEBHOOK)
-    log.info("alertmanager group %s (%s): %s", payload.groupKey, payload.status, outcome.action)
+    with log_context(outcome.incident_id):
+        log.info("alertmanager group %s (%s): %s", payload.groupKey, payload.status, outcome.action)
     return outcome

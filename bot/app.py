@@ -18,6 +18,7 @@ from bot.services import BotConfig, Services
 from bot.streamer import with_rate_limit_retries
 from tools.approvals import ApprovalStore
 from tools.audit import AuditLog
+from tools.memory import LongTermMemory
 from tools.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,10 @@ def build_services(settings: Settings, *, client: WebClient, redis_client: redis
         deduper=Deduper(lambda: connect(settings.redis_url, single=True), ttl_s=settings.dedupe_ttl_s),
         approvers=Approvers(client, user_ids=settings.approver_user_ids, group_ids=settings.approver_group_ids,
                             allow_self_approval=settings.allow_self_approval),
-        approvals=ApprovalStore(rc, ttl_s=settings.approval_ttl_s, audit=audit), audit=audit)
+        approvals=ApprovalStore(rc, ttl_s=settings.approval_ttl_s, audit=audit), audit=audit,
+        # the workers own the index file; the bot syncs its own copy of the index from Redis
+        memory=LongTermMemory.from_settings(settings.model_copy(update={"memory_index_path": None}), rc)
+        if settings.memory_enabled else None)
     services.whoami()  # a bad token fails here, at start, not at the first command
     return services
 

@@ -15,9 +15,12 @@ from bot.enqueue import unreachable
 from bot.investigations import StartFailed, start_investigation
 from bot.payloads import TriggerSource
 from bot.services import Services
+from tools.memory import MEMORY_ERRORS, LongTermMemory, Match
 
 USAGE = ("*Usage:* `/debug <what is wrong>`, e.g. `/debug payment-api returns 503 in prod since 14:00`\n"
          "• `/debug status`: running and recent investigations in this channel\n"
+         "• `/debug history [text]`: past incidents like the text (or the latest ones) in this channel\n"
+         "• `/debug forget <incident>`: delete a past incident from my memory (approvers only)\n"
          "• `/debug help`: this message\n"
          "I investigate in a thread and only change the cluster when an approver clicks Approve.")
 _MARKUP = re.compile(r"<[^>]*>|:[a-z0-9_+'-]+:")
@@ -25,7 +28,7 @@ _MARKUP = re.compile(r"<[^>]*>|:[a-z0-9_+'-]+:")
 
 @dataclass(frozen=True)
 class Parsed:
-    kind: Literal["help", "status", "investigate", "error"]
+    kind: Literal["help", "status", "history", "forget", "investigate", "error"]
     text: str = ""
 
 
@@ -36,6 +39,14 @@ def parse_command(text: str, *, max_len: int) -> Parsed:
         return Parsed("help")
     if text.lower() == "status":
         return Parsed("status")
+    verb, _, rest = text.partition(" ")
+    if verb.lower() == "history":
+        return Parsed("history", rest.strip())
+    if verb.lower() == "forget":
+        incident = rest.strip().strip("`")
+        return Parsed("forget", incident) if re.fullmatch(r"[A-Za-z0-9_-]{3,200}", incident) else \
+            Parsed("error", "Name the incident to forget, as `/debug history` shows it: "
+                            "`/debug forget inc-T1-C1-1700000000_000100`.")
     if len(text) > max_len:
         return Parsed("error", f"That is {len(text)} characters; keep it under {max_len}: name the service and "
                                "the symptom, e.g. `/debug checkout-api 5xx in prod`. Paste logs in the thread later.")
@@ -87,6 +98,12 @@ def handle_debug(services: Services, ack: Ack, body: dict[str, Any], context: Bo
         verb = "read the status" if parsed.kind == "status" else "queue the investigation"
         say(ack, f":x: couldn't {verb}: {context[REDIS_ERROR]}")
         return
+    if parsed.kind in ("history", "forget"):
+        say(ack, ":brain: Looking through past incidents…" if parsed.kind == "history"
+            else ":wastebasket: Forgetting…")
+        services.after_ack.defer(body, answer_memory, services, parsed=parsed, channel=channel, user=user,
+                                 respond=respond)
+        return
     if parsed.kind == "status":
         try:
             blocks = status_blocks(services, team_id=team, channel_id=channel)
@@ -108,6 +125,53 @@ def start_from_command(services: Services, *, team: str, channel: str, user: str
                             trigger=text, source=TriggerSource.COMMAND)
     except StartFailed as exc:
         respond(text=f":x: {exc}", response_type="ephemeral", replace_original=False)
+
+
+class MemoryOff(RuntimeError):
+    """DEBUGBOT_MEMORY_ENABLED=false: history and forget have nothing to read."""
+
+
+def _memory(services: Services) -> LongTermMemory:
+    if services.memory is None:
+        raise MemoryOff("my memory of past incidents is turned off here (DEBUGBOT_MEMORY_ENABLED=false)")
+    return services.memory
+
+
+def _match_line(services: Services, m: Match) -> str:
+    r = m.record
+    link = r.permalink or (services.identity.permalink(r.channel, r.thread_ts)
+                           if services.identity.url and r.channel and r.thread_ts else "")
+    name = f"<{link}|{escape(r.incident_id)}>" if link else f"`{escape(r.incident_id)}`"
+    score = f" · {m.similarity:.0%} alike" if m.similarity < 1.0 else ""
+    return f"• {name}{score}: {escape(clip(r.one_line(), 400))}"
+
+
+def answer_memory(services: Services, *, parsed: Parsed, channel: str, user: str, respond: Respond) -> None:
+    """After the ack: `/debug history [text]` lists past incidents; `/debug forget <incident>` deletes one
+    (approvers only, as for Approve: forgetting loses what the team learnt)."""
+    try:
+        if parsed.kind == "forget":
+            allowed = services.approvers.check(user)
+            if not allowed.allowed:
+                text = f":no_entry: Only an approver can make me forget an incident: {allowed.reason}."
+            elif _memory(services).forget(parsed.text):
+                text = f":wastebasket: Forgot {parsed.text}: its record and vector are gone from my memory."
+            else:
+                text = f":grey_question: I have no incident {parsed.text} in memory (`/debug history` lists them)."
+            respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        matches = _memory(services).history(parsed.text, channel=channel)
+    except MEMORY_ERRORS as exc:
+        respond(text=f":x: couldn't read my memory: {exc}", response_type="ephemeral", replace_original=False)
+        return
+    head = f"Past incidents like “{clip(parsed.text, 80)}”" if parsed.text else "Latest past incidents"
+    if not matches:
+        blocks = [section(f"{escape(head)} in this channel: none remembered yet.")]
+    else:
+        blocks = [section(f"*{escape(head)}* in this channel:"),
+                  section("\n".join(_match_line(services, m) for m in matches)),
+                  context("Approvers: `/debug forget <incident>` deletes one")]
+    respond(text=head, blocks=blocks, response_type="ephemeral", replace_original=False)
 
 
 def register(app: App, services: Services) -> None:

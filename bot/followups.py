@@ -13,7 +13,8 @@ from bot import alerts
 from bot.commands import USAGE, parse_command
 from bot.dedupe import REDIS_ERROR
 from bot.enqueue import QueueUnavailable, unreachable
-from bot.incident import incident_id
+from bot.incident import IncidentInfo, incident_id
+from bot.logcontext import log_context
 from bot.investigations import StartFailed, start_investigation
 from bot.payloads import FollowUpPayload, TriggerSource
 from bot.services import Services
@@ -41,6 +42,13 @@ def _follow_up(services: Services, *, team: str, event: dict[str, Any], question
     info = services.index.get(incident)
     if info is None:
         return False
+    with log_context(incident):
+        _enqueue_follow_up(services, incident=incident, info=info, team=team, event=event, question=question)
+    return True
+
+
+def _enqueue_follow_up(services: Services, *, incident: str, info: IncidentInfo, team: str, event: dict[str, Any],
+                       question: str) -> None:
     payload = FollowUpPayload(incident_id=incident, team_id=team, channel_id=info.channel_id,
                               thread_ts=info.thread_ts, root_ts=info.root_ts, user_id=event.get("user", ""),
                               question=question, message_ts=event.get("ts", ""))
@@ -49,7 +57,7 @@ def _follow_up(services: Services, *, team: str, event: dict[str, Any], question
         services.client.reactions_add(channel=event["channel"], timestamp=event.get("ts", ""), name="eyes")
     except SlackApiError as exc:
         log.info("reaction on %s failed: %s", event.get("ts"), exc)
-    return True
+    log.info("follow-up queued from %s", event.get("user"))
 
 
 def handle_message(services: Services, event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

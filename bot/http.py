@@ -175,8 +175,8 @@ def serve(settings: Settings, *, host: str = "0.0.0.0", extra_routes: Mapping[tu
     settings.require("slack_bot_token", "slack_signing_secret")
     server = HTTPServer(BotWSGI(build_app(settings, **config), extra_routes=extra_routes), host=host,
                        port=settings.http_port)
-    log.info("debugbot listening on %s (POST /slack/events, POST /alertmanager, GET /healthz, GET /readyz)",
-             server.url)
+    log.info("debugbot listening on %s (POST /slack/events, POST /alertmanager, GET /healthz, GET /readyz%s)",
+             server.url, "".join(f", {m} {path}" for m, path in (extra_routes or {})))
     try:
         server.serve_forever()
     finally:

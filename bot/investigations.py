@@ -10,7 +10,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import Message, StatusLine, context, root_message, section
 from bot.enqueue import QueueUnavailable, unreachable
+from bot import metrics
 from bot.incident import IncidentInfo, incident_id
+from bot.logcontext import log_context
 from bot.payloads import InvestigatePayload, TriggerSource
 from bot.services import Services
 
@@ -52,21 +54,24 @@ def start_investigation(services: Services, *, team_id: str, channel_id: str, us
     root_ts = _post_root(services, channel=channel_id, thread_ts=thread_ts, message=message)
     parent = thread_ts or root_ts
     incident = incident_id(team_id, channel_id, parent)
-    payload = InvestigatePayload(incident_id=incident, team_id=team_id, channel_id=channel_id,
-                                 thread_ts=parent, root_ts=root_ts, user_id=user_id, text=title,
-                                 trigger=trigger, source=source)
-    try:
-        services.index.open(IncidentInfo(incident_id=incident, team_id=team_id, channel_id=channel_id,
-                                         thread_ts=parent, root_ts=root_ts, title=title[:300],
-                                         source=source.value, user_id=user_id or ""))
-        job = services.jobs.investigate(payload)
-    except (redis.RedisError, QueueUnavailable) as exc:
-        problem = exc if isinstance(exc, QueueUnavailable) else unreachable(services.config.redis_url)
-        _mark_not_queued(services, channel=channel_id, root_ts=root_ts, title=title, user_id=user_id,
-                         source=source, problem=str(problem))
-        raise StartFailed(f"couldn't queue the investigation: {problem}") from exc
-    log.info("investigation %s queued (%s)", incident, source.value)
-    return Started(incident_id=incident, thread_ts=parent, root_ts=root_ts, job_id=job.id if job else None)
+    with log_context(incident):
+        payload = InvestigatePayload(incident_id=incident, team_id=team_id, channel_id=channel_id,
+                                     thread_ts=parent, root_ts=root_ts, user_id=user_id, text=title,
+                                     trigger=trigger, source=source)
+        try:
+            services.index.open(IncidentInfo(incident_id=incident, team_id=team_id, channel_id=channel_id,
+                                             thread_ts=parent, root_ts=root_ts, title=title[:300],
+                                             source=source.value, user_id=user_id or ""))
+            job = services.jobs.investigate(payload)
+        except (redis.RedisError, QueueUnavailable) as exc:
+            problem = exc if isinstance(exc, QueueUnavailable) else unreachable(services.config.redis_url)
+            _mark_not_queued(services, channel=channel_id, root_ts=root_ts, title=title, user_id=user_id,
+                             source=source, problem=str(problem))
+            raise StartFailed(f"couldn't queue the investigation: {problem}") from exc
+        if job is not None:
+            metrics.investigation_started(source.value)
+        log.info("investigation %s queued (%s)", incident, source.value)
+        return Started(incident_id=incident, thread_ts=parent, root_ts=root_ts, job_id=job.id if job else None)
 
 
 def _mark_not_queued(services: Services, *, channel: str, root_ts: str, title: str, user_id: str | None,

@@ -16,6 +16,7 @@ from bot.enqueue import JobQueue
 from bot.incident import IncidentIndex
 from tools.approvals import ApprovalStore
 from tools.audit import AuditLog
+from tools.memory import LongTermMemory
 from tools.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class Services:
     approvers: Approvers
     approvals: ApprovalStore
     audit: AuditLog
+    memory: LongTermMemory | None = None  # past incidents (`/debug history`, `/debug forget`); None: off
     identity: Identity = field(default_factory=Identity)
     after_ack: AfterAck = field(default_factory=AfterAck)
     _identity_lock: threading.Lock = field(default_factory=threading.Lock)

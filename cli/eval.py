@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", dest="json_path", help="write the results as JSON here")
     p.add_argument("--transcript", help="write DIR/<id>.txt: what the reasoner saw and what Slack would show")
     p.add_argument("--baseline", help="JSON of an earlier run: fail if a scenario that passed there fails now")
+    p.add_argument("--no-traces", action="store_true",
+                   help="run without a tracing backend (no DEBUGBOT_JAEGER_URL), as a deployment without Jaeger")
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -33,10 +35,12 @@ def scenario_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def run_one(path: Path, *, reasoner: str, transcript: Path | None) -> dict[str, Any]:
+def run_one(path: Path, *, reasoner: str, transcript: Path | None, traces: bool = True) -> dict[str, Any]:
     events: list[ProgressEvent] = []
     started = time.monotonic()
     with sandbox_session(path, reasoner=reasoner) as s:
+        if not traces:  # the trace tools answer "tracing is not configured", as without DEBUGBOT_JAEGER_URL
+            s.ctx.jaeger_url = None
         incident = f"eval-{s.scenario.id}"
         result = api.investigate(s.graph, incident_id=incident, trigger=trigger_of(s.scenario),
                                  on_event=events.append, recursion_limit=s.settings.recursion_limit)
@@ -94,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'scenario':48} {'pass':5} {'diag':5} {'fix':5} {'verif':5} {'recall':6} {'category':20} {'sec':>6}")
     for path in files:
         try:
-            row = run_one(path, reasoner=args.reasoner, transcript=Path(args.transcript) if args.transcript else None)
+            row = run_one(path, reasoner=args.reasoner, transcript=Path(args.transcript) if args.transcript else None,
+                          traces=not args.no_traces)
         except ScenarioError as exc:
             row = _failed_row(path, f"invalid scenario: {exc}")
         rows.append(row)

@@ -7,10 +7,13 @@ import signal
 import sys
 from types import FrameType
 
+import redis
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import build_app
-from bot.http import BotWSGI, HTTPServer, serve
+from bot.enqueue import connect
+from bot.http import BotWSGI, HTTPServer, WSGIApp, serve
+from bot.metrics import metrics_routes, register_queue_collector
 from bot.socket_mode import run_socket_mode
 from tools.settings import Settings, SettingsError, load_settings
 from workers.logs import setup_json_logging
@@ -42,12 +45,19 @@ def _stop_on_sigterm() -> None:
 def _socket_mode(settings: Settings, host: str) -> None:
     """Slack over the WebSocket; HTTP still answers /healthz, /readyz and /alertmanager on DEBUGBOT_HTTP_PORT."""
     bot = build_app(settings)
-    http = HTTPServer(BotWSGI(bot), host=host, port=settings.http_port).start()
+    http = HTTPServer(BotWSGI(bot, extra_routes=_metrics(bot.services.redis, settings)), host=host,
+                      port=settings.http_port).start()
     log.info("socket mode; health and the Alertmanager webhook on %s", http.url)
     try:
         run_socket_mode(bot, settings)
     finally:
         http.stop()
+
+
+def _metrics(client: redis.Redis, settings: Settings) -> dict[tuple[str, str], WSGIApp]:
+    """GET /metrics: the bot's series (bot/metrics.py), the queue's read from Redis at each scrape."""
+    register_queue_collector(client, queue_name=settings.queue_name)
+    return metrics_routes()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         if socket_mode:
             _socket_mode(settings, args.host)
         else:
-            serve(settings, host=args.host)
+            serve(settings, host=args.host, extra_routes=_metrics(connect(settings.redis_url), settings))
     except KeyboardInterrupt:
         log.info("stopped")
     except (SettingsError, SlackApiError, SlackClientError, OSError) as exc:

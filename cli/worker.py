@@ -10,6 +10,7 @@ import redis
 
 from tools.settings import Settings, SettingsError, load_settings
 from workers.logs import setup_json_logging
+from workers.metrics import serve_metrics
 from workers.runtime import build_runtime, configure
 from workers.worker import DebugbotWorker, Liveness
 
@@ -50,6 +51,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"debugbot worker: {exc}", file=sys.stderr)
         return 2
     worker = make_worker(settings, name=args.name)
+    try:
+        metrics = serve_metrics(settings.worker_metrics_port) if settings.worker_metrics_port else None
+    except OSError as exc:
+        print(f"debugbot worker: cannot serve metrics on DEBUGBOT_WORKER_METRICS_PORT="
+              f"{settings.worker_metrics_port}: {exc}", file=sys.stderr)
+        return 2
     bounds = Liveness.from_settings(settings)
     log.info("worker starting", extra={"queue": settings.queue_name, "abandoned_after_s": bounds.abandoned_after_s,
                                        "heartbeat_s": bounds.heartbeat_s, "maintenance_s": bounds.tick_s,
@@ -60,4 +67,7 @@ def run(args: argparse.Namespace) -> int:
     except redis.ConnectionError as exc:
         log.error("redis unreachable: %s", exc)
         return 1
+    finally:
+        if metrics is not None:
+            metrics.stop()
     return 0

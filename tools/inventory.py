@@ -1,4 +1,4 @@
-"""Raw inventory: the cluster's objects in API form (as `kubectl get -o json`), Secrets never read.
+"""Raw inventory: the cluster's objects in API form (as `kubectl get -o json`), Secrets' values never read.
 
 Analyzers read objects exactly as the API serves them, so they work on a real
 cluster and on the sandbox alike. Every list is one traced GET through `Kube`
@@ -11,11 +11,11 @@ from typing import Any
 
 from kubernetes import client as k8s
 
-from tools.errors import ToolError
+from tools.errors import Forbidden, ToolError
 from tools.k8s_client import Kube
 from tools.redact import redact_obj
 
-# kind -> (API group path, plural). Secrets are deliberately absent.
+# kind -> (API group path, plural). Secrets are deliberately absent: only their metadata is listed.
 NAMESPACED: dict[str, tuple[str, str]] = {
     "Pod": ("/api/v1", "pods"), "Event": ("/api/v1", "events"), "Service": ("/api/v1", "services"),
     "Endpoints": ("/api/v1", "endpoints"), "ConfigMap": ("/api/v1", "configmaps"),
@@ -27,6 +27,11 @@ NAMESPACED: dict[str, tuple[str, str]] = {
     "HorizontalPodAutoscaler": ("/apis/autoscaling/v2", "horizontalpodautoscalers"),
     "NetworkPolicy": ("/apis/networking.k8s.io/v1", "networkpolicies"),
     "Ingress": ("/apis/networking.k8s.io/v1", "ingresses"),
+}
+# Who may do what (RBAC): read where the install may list them; a refusal is not an inventory error.
+OPTIONAL: dict[str, tuple[str, str]] = {
+    "Role": ("/apis/rbac.authorization.k8s.io/v1", "roles"),
+    "RoleBinding": ("/apis/rbac.authorization.k8s.io/v1", "rolebindings"),
 }
 CLUSTER: dict[str, tuple[str, str]] = {
     "Node": ("/api/v1", "nodes"), "Namespace": ("/api/v1", "namespaces"),  # labels decide NetworkPolicies
@@ -68,18 +73,63 @@ class Inventory:
         return self._by_name.get((kind, namespace, name))
 
 
-def _list(kube: Kube, inv: Inventory, kind: str, path: str) -> None:
+def _list(kube: Kube, inv: Inventory, kind: str, path: str, *, optional: bool = False) -> None:
     try:
         items = kube.items(path)
+    except Forbidden as exc:
+        if not optional:
+            inv.errors.append(f"{kind}: {exc}")
+        return
     except ToolError as exc:
         inv.errors.append(f"{kind}: {exc}")
         return
     for item in items:
         item.setdefault("kind", kind)
-        if kind != "ConfigMap":  # who changed which key when: kept only where analyzers read it
+        if kind in _WORKLOADS:  # who last wrote which spec field (a hand-run scale, a patch): top-level keys only
+            meta = item.get("metadata") or {}
+            meta["managedFields"] = [_spec_record(mf) for mf in meta.get("managedFields") or [] if isinstance(mf, dict)]
+        elif kind != "ConfigMap":  # who changed which key when: kept only where analyzers read it
             item.get("metadata", {}).pop("managedFields", None)
         _redact_in_place(item)
     inv.objects.setdefault(kind, []).extend(items)
+
+
+def _secret_metadata(kube: Kube, inv: Inventory, path: str) -> None:
+    """Secrets' metadata only (when they were written, by whom): values are neither asked for nor kept.
+
+    Needs `list secrets`, which a read-only install may not grant: a refusal is not an inventory error.
+    """
+    try:
+        items = kube.metadata_items(path)
+    except Forbidden:
+        return
+    except ToolError as exc:
+        inv.errors.append(f"Secret: {exc}")
+        return
+    for item in items:
+        meta = item["metadata"]
+        meta["managedFields"] = [_write_record(mf) for mf in meta.get("managedFields") or [] if isinstance(mf, dict)]
+        annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if "last-applied" not in k}
+        meta["annotations"] = redact_obj(annotations)
+        inv.objects.setdefault("Secret", []).append({"kind": "Secret", "metadata": meta})
+
+
+_WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
+
+
+def _spec_record(mf: dict[str, Any]) -> dict[str, Any]:
+    """Who wrote which top-level spec fields when, through which subresource; nothing below the field names."""
+    spec = (mf.get("fieldsV1") or {}).get("f:spec") or {}
+    return {"manager": mf.get("manager"), "operation": mf.get("operation"), "time": mf.get("time"),
+            "subresource": mf.get("subresource"), "fieldsV1": {"f:spec": {k: {} for k in spec}}}
+
+
+def _write_record(mf: dict[str, Any]) -> dict[str, Any]:
+    """Who wrote which data keys when; the field set only ever names keys, never values."""
+    keys = [k.removeprefix("f:") for part in ("f:data", "f:stringData")
+            for k in ((mf.get("fieldsV1") or {}).get(part) or {})]
+    return {"manager": mf.get("manager"), "operation": mf.get("operation"), "time": mf.get("time"),
+            "fieldsV1": {"f:data": {f"f:{k}": {} for k in keys}} if keys else {}}
 
 
 def _pod_specs(item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -117,7 +167,12 @@ def fetch_inventory(api: k8s.ApiClient, *, namespaces: list[str] | None = None,
         scopes: list[str | None] = list(namespaces) if namespaces else [None]
         for ns in scopes:
             _list(kube, inv, kind, f"{group}/namespaces/{ns}/{plural}" if ns else f"{group}/{plural}")
+    for kind, (group, plural) in OPTIONAL.items():
+        for ns in (list(namespaces) if namespaces else [None]):
+            _list(kube, inv, kind, f"{group}/namespaces/{ns}/{plural}" if ns else f"{group}/{plural}", optional=True)
     for kind, (group, plural) in CLUSTER.items():
         _list(kube, inv, kind, f"{group}/{plural}")
+    for ns in (list(namespaces) if namespaces else [None]):
+        _secret_metadata(kube, inv, f"/api/v1/namespaces/{ns}/secrets" if ns else "/api/v1/secrets")
     inv.sources = [f"GET {c}" for c in kube.calls]
     return inv

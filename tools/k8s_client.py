@@ -24,6 +24,7 @@ from tools.errors import Forbidden, NotFound, ToolError, UpstreamError, Upstream
 from tools.settings import Settings, SettingsError
 
 QueryValue = str | int | bool | None
+METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 
 
 def build_api_client(settings: Settings) -> k8s.ApiClient | None:
@@ -93,6 +94,17 @@ class Kube:
     def items(self, path: str, params: Mapping[str, QueryValue] | None = None) -> list[dict[str, Any]]:
         items = self.get(path, params).get("items") or []
         return [i for i in items if isinstance(i, dict)]
+
+    def metadata_items(self, path: str) -> list[dict[str, Any]]:
+        """List only the objects' metadata (PartialObjectMetadataList): a Secret's values never cross the wire."""
+        raw = self._get_raw(path, accept=METADATA_LIST)
+        try:
+            doc = json.loads(raw)
+        except ValueError as exc:
+            raise UpstreamError(f"GET {path}: the API server sent something that is not JSON") from exc
+        if not isinstance(doc, dict) or doc.get("kind") != "PartialObjectMetadataList":
+            raise UpstreamError(f"GET {path}: the API server did not answer with metadata only")
+        return [{"metadata": i.get("metadata") or {}} for i in doc.get("items") or [] if isinstance(i, dict)]
 
     def _get_raw(self, full_path: str, *, accept: str) -> bytes:
         if self.api is None:

@@ -57,6 +57,7 @@ class Summary:
     recovered_at: datetime | None
     drops: tuple[datetime, ...] = ()  # sharp falls (a restart, a reset, an OOM kill)
     slope_between_drops: float | None = None  # per hour: the climb of a sawtooth
+    level_slope: float = 0.0  # per hour: how the typical level (not the spikes) moves, first third to last
 
 
 def _sse_step(y: Array) -> tuple[int, float]:
@@ -177,7 +178,16 @@ def summarize(times: Sequence[float], values: Sequence[float | None]) -> Summary
                    peak=float(y[ip]), peak_at=_to_dt(t[ip]), low=float(y[il]), low_at=_to_dt(t[il]),
                    current=float(y[-1]), change=change, slope_per_hour=slope, flat=flat, noise=noise,
                    recovered_at=None if flat else _recovered_at(t, y, baseline, ip),
-                   drops=drops, slope_between_drops=climb)
+                   drops=drops, slope_between_drops=climb, level_slope=_level_slope(t, y))
+
+
+def _level_slope(t: Array, y: Array) -> float:
+    """Per hour, from the median of the first third to the median of the last: short spikes do not move it."""
+    n = len(y) // 3
+    if n < 2:
+        return 0.0
+    hours = (float(np.median(t[-n:])) - float(np.median(t[:n]))) / 3600.0
+    return (float(np.median(y[-n:])) - float(np.median(y[:n]))) / hours if hours > 0 else 0.0
 
 
 def _sawtooth(t: Array, y: Array) -> tuple[tuple[datetime, ...], float | None]:
@@ -192,7 +202,9 @@ def _sawtooth(t: Array, y: Array) -> tuple[tuple[datetime, ...], float | None]:
     slopes, hours = [], []
     for a, b in zip([0, *falls], [*falls, len(y)]):
         if b - a >= 3 and t[b - 1] > t[a]:
-            slopes.append(float(np.polyfit(t[a:b] / 3600.0, y[a:b], 1)[0]))
+            # the median step, not a fitted line: a flat stretch ending in one spike does not climb
+            steps = np.diff(y[a:b]) / (np.diff(t[a:b]) / 3600.0)
+            slopes.append(float(np.median(steps)))
             hours.append(float(t[b - 1] - t[a]) / 3600.0)
     if not slopes or float(np.median(slopes)) * float(np.median(hours)) < 0.3 * span:
         return (), None

@@ -47,6 +47,11 @@ def _ready_counts(endpoints: Obj | None) -> tuple[int, int]:
     return ready, not_ready
 
 
+def _pod_ready(pod: Obj) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or [])
+
+
 def _memory_limit(pod: Obj, container: Any) -> str | None:
     for c in (pod.get("spec") or {}).get("containers") or []:
         if c.get("name") == container:
@@ -83,6 +88,9 @@ def dns_health(svc: Obj, *, endpoints: Obj | None, pods: list[Obj], configmaps: 
                         "changed_ago": ago(at, now) if at else None, "manager": manager,
                         "recent": at is not None and now - at <= RECENT_EDIT})
     ready, not_ready = _ready_counts(endpoints)
+    if endpoints is None and mine:  # no Endpoints object to read: the DNS pods' own readiness says it
+        ready = sum(1 for p in mine if _pod_ready(p))
+        not_ready = len(mine) - ready
     crashing = [c for c in (_crashing(p) for p in mine) if c]
     owner = _workload_of(mine)
     return {"service": {"namespace": ns, "name": name_of(svc),

@@ -18,6 +18,7 @@ from tools.prometheus import PromClient, Series
 from tools.timefmt import stamp
 
 MAX_SERIES_SHOWN = 8
+CHART_SERIES, CHART_POINTS = 4, 60  # changing series whose points ride along in `data` (for charts)
 NAME_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
 
 
@@ -148,7 +149,15 @@ def render_series(series: list[Series], *, now: datetime, unit: str = "", keys: 
         shown = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
         lines.append(f"  flat at {value} (no change): {shown}")
     data = [summary_data(s.labels, sm) for s, sm in rows]
+    for row, (s, _) in zip(data, moving[:CHART_SERIES]):
+        row["chart"] = chart_points(s)
     return lines, data
+
+
+def chart_points(s: Series, limit: int = CHART_POINTS) -> list[list[float | None]]:
+    """The series thinned to at most `limit` [unix time, value] pairs (4 significant digits), for a chart."""
+    every = max(1, math.ceil(len(s.times) / limit))
+    return [[int(t), None if v is None else float(f"{v:.4g}")] for t, v in zip(s.times[::every], s.values[::every])]
 
 
 def summary_data(labels: dict[str, str], s: Summary) -> dict[str, Any]:
@@ -158,7 +167,9 @@ def summary_data(labels: dict[str, str], s: Summary) -> dict[str, Any]:
     return {"labels": labels, "points": s.points, "baseline": s.baseline, "peak": s.peak,
             "peak_at": stamp(s.peak_at), "low": s.low, "current": s.current, "change": change,
             "slope_per_hour": s.slope_per_hour, "flat": s.flat,
-            "recovered_at": stamp(s.recovered_at) if s.recovered_at else None}
+            "recovered_at": stamp(s.recovered_at) if s.recovered_at else None,
+            "drops": len(s.drops), "climb_per_hour": s.slope_between_drops, "level_slope_per_hour": s.level_slope,
+            "hours": round((s.end - s.start).total_seconds() / 3600.0, 3)}
 
 
 def last_values(series: list[Series], keys: tuple[str, ...]) -> dict[tuple[str, ...], float]:

@@ -43,12 +43,27 @@ class Target:
     status_label: str | None
 
 
-def discover(call: PromCall, names: tuple[str, ...], namespace: str, service: str) -> Target | None:
-    """The first of `names` with series for `service` in `namespace`, and how to select them."""
-    match = f'{{__name__=~"{"|".join(names)}",namespace="{escape(namespace)}"}}'
+# When none of the common names exist: an application's own request metrics, by naming convention.
+ANY_COUNTER = r".+_requests?_total|.+_requests?_count|.+_duration_(seconds|milliseconds)_count"
+ANY_BUCKET = r".+_duration_(seconds|milliseconds)_bucket"
+ANY_SUMMARY = r".+_duration_(seconds|milliseconds)"  # a summary: the quantiles ride on a `quantile` label
+
+
+def discover(call: PromCall, names: tuple[str, ...], namespace: str, service: str, *,
+             fallback: str | None = None, quantile: str | None = None) -> Target | None:
+    """The first of `names` with series for `service` in `namespace`, and how to select them.
+
+    With `fallback` (a metric-name regex), any other name it matches is tried after the common ones;
+    with `quantile`, only series carrying that `quantile` label value count (a summary).
+    """
+    pattern = "|".join(names) + (f"|{fallback}" if fallback else "")
+    extra = f',quantile="{escape(quantile)}"' if quantile else ""
+    match = f'{{__name__=~"{pattern}",namespace="{escape(namespace)}"{extra}}}'
     call.queries.append(f"series {match}")
     found = call.prom.series(match, call.start, call.end)
-    for name in names:
+    others = sorted({str(s.get("__name__")) for s in found} - set(names),
+                    key=lambda n: (_status_label([s for s in found if s.get("__name__") == n]) is None, n))
+    for name in (*names, *others):
         candidates = [s for s in found if s.get("__name__") == name]
         for label in SERVICE_LABELS:
             hits = [s for s in candidates if s.get(label) == service]
@@ -73,7 +88,7 @@ def _not_found(call: PromCall, what: str, names: tuple[str, ...], args: ServiceA
 def error_rate(args: ServiceArgs, ctx: ToolContext) -> ToolResult:
     """Share of 5xx responses and request rate per status code for one service, over a window."""
     call = PromCall(ctx, args.minutes)
-    target = discover(call, REQUEST_COUNTERS, args.namespace, args.service)
+    target = discover(call, REQUEST_COUNTERS, args.namespace, args.service, fallback=ANY_COUNTER)
     if target is None or target.status_label is None:
         return _not_found(call, "request-counter (with a status label)", REQUEST_COUNTERS, args)
     m, sel, st = target.metric, target.sel, target.status_label
@@ -97,14 +112,20 @@ def error_rate(args: ServiceArgs, ctx: ToolContext) -> ToolResult:
 
 
 def latency_quantile(args: LatencyArgs, ctx: ToolContext) -> ToolResult:
-    """A latency quantile (p99 by default) of one service from its request-duration histogram."""
+    """A latency quantile (p99 by default) of one service from its request-duration histogram (or summary)."""
     call = PromCall(ctx, args.minutes)
-    target = discover(call, LATENCY_BUCKETS, args.namespace, args.service)
-    if target is None:
-        return _not_found(call, "latency-histogram", LATENCY_BUCKETS, args)
-    m, sel = target.metric, target.sel
-    w = call.rate_window(f"{m}{{{sel}}}")
-    series = call.range(f"histogram_quantile({args.q:g}, sum by (le) (rate({m}{{{sel}}}[{w}])))")
+    target = discover(call, LATENCY_BUCKETS, args.namespace, args.service, fallback=ANY_BUCKET)
+    if target is not None:
+        m, sel = target.metric, target.sel
+        w = call.rate_window(f"{m}{{{sel}}}")
+        series = call.range(f"histogram_quantile({args.q:g}, sum by (le) (rate({m}{{{sel}}}[{w}])))")
+    else:
+        target = discover(call, (), args.namespace, args.service, fallback=ANY_SUMMARY, quantile=f"{args.q:g}")
+        if target is None:
+            return _not_found(call, "latency-histogram or summary", LATENCY_BUCKETS, args)
+        m, sel = target.metric, target.sel
+        # A summary's quantiles are per instance and cannot be aggregated: the worst instance is the bound.
+        series = call.range(f'max({m}{{{sel},quantile="{args.q:g}"}})')
     unit = "" if "milliseconds" in m else "seconds"
     lines, data = call.render(series, unit=unit, keys=())
     head = f"p{args.q * 100:g} latency of {args.service} in {args.namespace} ({m}" + (", ms)" if not unit else "):")

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     alert_channel: str | None = None  # where webhook alerts open their thread (or ?channel= on the URL)
     alertmanager_token: SecretStr | None = None  # shared token the Alertmanager webhook must send
     http_port: int = Field(default=3000, ge=1, le=65535)
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)  # `debugbot worker`'s /metrics; 0: not served
 
     # Queue and state
     redis_url: str = "redis://localhost:6379/0"
@@ -103,6 +104,7 @@ class Settings(BaseSettings):
     verify_timeout_s: float = Field(default=30.0, ge=0)
 
     # Memory
+    memory_enabled: bool = True  # recall similar past incidents and remember finished ones
     memory_threshold: float = Field(default=0.75, ge=0, le=1)
     memory_retention_days: int = Field(default=180, gt=0)
     memory_index_path: str | None = None

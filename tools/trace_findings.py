@@ -16,7 +16,9 @@ Unhandled errors come first, then latency, then errors that a retry or a
 fallback absorbed (`handled: true`: context, rarely the cause). A latency
 lead with `contrast: false` had no faster traces in the window to compare
 with (the whole window is slow): only a hop holding most of a long request
-(500 ms) is reported then, and a longer window will say what normal was.
+(500 ms) is reported then, or of one that got much slower across the
+window (p95 three times its early traces'); a longer window says what
+normal was.
 """
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ MIN_TIME_SHARE = 0.2
 # With no normal traces to compare against, only a hop that holds most of a long request is a lead.
 MIN_UNCONTRASTED_MS = 500.0
 MIN_UNCONTRASTED_SHARE = 0.5
+# ... or, when the window's own traces got that much slower across it, any hop holding most of the time.
+WORSENED_P95 = 3.0
+MIN_BEFORE_TRACES = 3
 
 
 def _where(row: Mapping[str, Any]) -> str:
@@ -64,14 +69,31 @@ def _errors(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _worsened(data: Mapping[str, Any]) -> bool:
+    """The traces of the window got much slower across it (p95 after >= 3x before): the earlier ones are normal."""
+    change = data.get("change") or {}
+    before, after = change.get("before") or {}, change.get("after") or {}
+    p95_before, p95_after = float(before.get("p95_ms") or 0.0), float(after.get("p95_ms") or 0.0)
+    return int(before.get("traces") or 0) >= MIN_BEFORE_TRACES and p95_before > 0 \
+        and p95_after >= WORSENED_P95 * p95_before
+
+
+def _uncontrasted_lead(row: Mapping[str, Any], *, worsened: bool) -> bool:
+    """With no faster traces to compare: a hop holding most of a long request, or of a request that got slow."""
+    ms, share = float(row["critical_ms"]), float(row["share"])
+    floor = MIN_EXCESS_MS if worsened else MIN_UNCONTRASTED_MS
+    return ms >= floor and share >= MIN_UNCONTRASTED_SHARE
+
+
 def _latency(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     traces = data.get("traces") or 0
     bad = (data.get("failed") or 0) + (data.get("slow_ok") or 0)
+    worsened = _worsened(data)
     out = []
     for row in data.get("latency") or []:
         contrast = row["normal_ms"] is not None
-        if (row["excess_ms"] < MIN_EXCESS_MS or row["share"] < MIN_TIME_SHARE) if contrast else (
-                row["critical_ms"] < MIN_UNCONTRASTED_MS or row["share"] < MIN_UNCONTRASTED_SHARE):
+        if (row["excess_ms"] < MIN_EXCESS_MS or row["share"] < MIN_TIME_SHARE) if contrast else \
+                not _uncontrasted_lead(row, worsened=worsened):
             continue
         normal = f" (normal {row['normal_ms']:g}ms)" if row["normal_ms"] is not None else ""
         which = "slow or failing" if contrast else "read"

@@ -19,6 +19,7 @@ from bot.streamer import ThreadStreamer
 from tools.approvals import ApprovalState
 from workers import recovery
 from workers.logs import job_context
+from workers.metrics import JobTally
 from workers.runtime import Runtime, runtime
 from workers.thread import decision_outcome, finish, open_thread, post_aborted, redraw_decision_card, state_values
 
@@ -42,10 +43,24 @@ def _config(rt: Runtime, incident_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": incident_id}, "recursion_limit": rt.settings.recursion_limit}
 
 
-def proceed(rt: Runtime, incident_id: str, streamer: ThreadStreamer) -> api.RunResult:
+def _tokens(values: dict[str, Any]) -> tuple[int, int]:
+    """LLM tokens the incident had spent before this job (the report's count is cumulative)."""
+    return int(values.get("tokens_in") or 0), int(values.get("tokens_out") or 0)
+
+
+def _finish(rt: Runtime, p: JobPayload, result: api.RunResult, streamer: ThreadStreamer, *, tally: JobTally,
+            tokens_before: tuple[int, int], timed: bool = False) -> dict[str, Any]:
+    """`finish`, plus this job's tally in its result: the worker's parent counts it (workers/metrics.py)."""
+    outcome = finish(rt, p, result, streamer)
+    tally.finish(result.report, status=str(outcome.get("status") or result.report.status.value),
+                 tokens_before=tokens_before, timed=timed)
+    return {**outcome, "metrics": tally.as_dict()}
+
+
+def proceed(rt: Runtime, incident_id: str, on_event: api.OnEvent) -> api.RunResult:
     """Carry on from the last checkpoint: the node that was running when a worker died runs again;
     a graph waiting for approval asks again; a finished one just gives its report back."""
-    return api.proceed(rt.graph, incident_id=incident_id, on_event=streamer.emit,
+    return api.proceed(rt.graph, incident_id=incident_id, on_event=on_event,
                        recursion_limit=rt.settings.recursion_limit)
 
 
@@ -58,18 +73,19 @@ def investigate(data: dict[str, Any]) -> dict[str, Any]:
     p = _payload(data, InvestigatePayload)
     rt = runtime()
     with job_context(p.incident_id, _job_id()):
-        streamer = open_thread(rt, p, title=p.text)
+        streamer, tally = open_thread(rt, p, title=p.text), JobTally()
+        emit = tally.watch(streamer.emit)
         rt.incidents.set_status(p.incident_id, "running")
-        if state_values(rt, p.incident_id):
+        if before := state_values(rt, p.incident_id):
             log.info("investigation already checkpointed: carrying on from there")
-            result = proceed(rt, p.incident_id, streamer)
+            result = proceed(rt, p.incident_id, emit)
         else:
             trigger: dict[str, Any] = {"alert": p.trigger} if isinstance(p.trigger, dict) else {"text": p.trigger}
             trigger["user"] = p.user_id
             log.info("investigating (%s)", p.source.value)
-            result = api.investigate(rt.graph, incident_id=p.incident_id, trigger=trigger, on_event=streamer.emit,
+            result = api.investigate(rt.graph, incident_id=p.incident_id, trigger=trigger, on_event=emit,
                                      recursion_limit=rt.settings.recursion_limit)
-        return finish(rt, p, result, streamer)
+        return _finish(rt, p, result, streamer, tally=tally, tokens_before=_tokens(before), timed=True)
 
 
 def resume_after_decision(data: dict[str, Any]) -> dict[str, Any]:
@@ -86,19 +102,21 @@ def resume_after_decision(data: dict[str, Any]) -> dict[str, Any]:
             streamer.post(Message(text=f"Not resuming: approval {p.approval_id} is {state}, not decided."))
             return {"status": "not_decided", "approval": state}
         decision = "approve" if record.state is ApprovalState.APPROVED else "reject"
+        tally, before = JobTally(), _tokens(state_values(rt, p.incident_id))
+        emit = tally.watch(streamer.emit)
         rt.incidents.set_status(p.incident_id, "running")
         if _waiting_for_approval(rt, p.incident_id) and record.state in (
                 ApprovalState.APPROVED, ApprovalState.REJECTED, ApprovalState.EXPIRED):
             log.info("resuming after %s by %s", decision, record.decided_by)
             result = api.resume(rt.graph, incident_id=p.incident_id, decision=decision,
-                                user=record.decided_by or p.user_id, on_event=streamer.emit,
+                                user=record.decided_by or p.user_id, on_event=emit,
                                 recursion_limit=rt.settings.recursion_limit)
         else:
-            result = proceed(rt, p.incident_id, streamer)
+            result = proceed(rt, p.incident_id, emit)
         record = rt.approvals.get(p.approval_id)
         redraw_decision_card(rt, p, record=record, streamer=streamer,
                              outcome=decision_outcome(p, record, state_values(rt, p.incident_id)))
-        return finish(rt, p, result, streamer)
+        return _finish(rt, p, result, streamer, tally=tally, tokens_before=before)
 
 
 def follow_up(data: dict[str, Any]) -> dict[str, Any]:
@@ -110,13 +128,14 @@ def follow_up(data: dict[str, Any]) -> dict[str, Any]:
             streamer.post(Message(text=f"<@{p.user_id}> I'm waiting for a decision on the proposed fix above; "
                                        "ask again once it is approved or rejected."))
             return {"status": "awaiting_approval"}
+        tally, before = JobTally(), _tokens(state_values(rt, p.incident_id))
         try:
-            result = api.follow_up(rt.graph, incident_id=p.incident_id, question=p.question, on_event=streamer.emit,
-                                   recursion_limit=rt.settings.recursion_limit)
+            result = api.follow_up(rt.graph, incident_id=p.incident_id, question=p.question,
+                                   on_event=tally.watch(streamer.emit), recursion_limit=rt.settings.recursion_limit)
         except LookupError as exc:
             streamer.post(Message(text=f"I have nothing stored for this thread ({exc})."))
             return {"status": "unknown_incident"}
-        return finish(rt, p, result, streamer)
+        return _finish(rt, p, result, streamer, tally=tally, tokens_before=before)
 
 
 def _reason(exc_type: type[BaseException], exc_value: BaseException | None, timeout_s: int | None) -> str:

@@ -5,26 +5,14 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import IO, Any
 
-_incident: ContextVar[str | None] = ContextVar("debugbot_incident", default=None)
-_job: ContextVar[str | None] = ContextVar("debugbot_job", default=None)
+from bot.logcontext import EXC_ATTR, current
+from bot.logcontext import log_context as job_context
+
+__all__ = ["JsonFormatter", "job_context", "setup_json_logging"]
 ROUTINE = ("Worker %s: cleaning registries", "Worker %s: cleaning group registries")
 _RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
-
-
-@contextmanager
-def job_context(incident_id: str | None, job_id: str | None = None) -> Iterator[None]:
-    """Every log line written inside carries these ids (jobs, callbacks, maintenance)."""
-    tokens = (_incident.set(incident_id), _job.set(job_id))
-    try:
-        yield
-    finally:
-        _incident.reset(tokens[0])
-        _job.reset(tokens[1])
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,7 +24,9 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage(),
             "pid": record.process,
         }
-        incident, job = _incident.get(), _job.get()
+        incident, job = current()
+        if not incident and record.exc_info and record.exc_info[1] is not None:
+            incident = getattr(record.exc_info[1], EXC_ATTR, None)  # raised inside a log context, logged outside
         if incident:
             line["incident_id"] = incident
         if job:

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from agent.checkpoint import RedisSaver
 from agent.graph import build_graph
 from agent.live import LiveToolbox
+from tools.memory import LongTermMemory
 from agent.reasoners import make_reasoner
 from bot.app import slack_client
 from bot.incident import IncidentIndex
@@ -42,7 +43,8 @@ def build_runtime(settings: Settings, *, now: Callable[[], datetime] | None = No
     approvals = ApprovalStore(client, ttl_s=settings.approval_ttl_s, audit=audit)
     toolbox = LiveToolbox(build_context(settings, now=now), approvals=approvals, audit=audit)
     graph = build_graph(make_reasoner(settings), toolbox, RedisSaver(client, ttl_s=settings.checkpoint_ttl_s),
-                        settings=settings)
+                        settings=settings,
+                        memory=LongTermMemory.from_settings(settings, client) if settings.memory_enabled else None)
     return Runtime(settings, client, slack_client(settings), approvals, audit, IncidentIndex(client), graph)
 
 

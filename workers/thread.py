@@ -1,8 +1,10 @@
 """A job's side of its Slack thread: the streamer, the approval card, the decided card, the last word."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -11,13 +13,16 @@ from agent.api import RunResult
 from agent.reporting import build_report
 from bot.blocks import Message
 from bot.cards import approval_card, decision_card
+from bot.charts import MetricChart, render_png
 from bot.payloads import DecisionPayload, JobPayload
 from bot.streamer import ThreadStreamer
 from tools.approvals import ApprovalRecord, ApprovalState
 from tools.report import Report, ReportStatus
+from workers.charts import MAX_CHARTS, metric_charts
 from workers.runtime import Runtime
 
 log = logging.getLogger(__name__)
+MARKER_TTL_S = 7 * 86_400  # a card or chart marker outlives any retry of the job that posted it
 
 
 def open_thread(rt: Runtime, p: JobPayload, *, title: str = "") -> ThreadStreamer:
@@ -45,20 +50,64 @@ def finish(rt: Runtime, p: JobPayload, result: RunResult, streamer: ThreadStream
 
 def _post_outcome(rt: Runtime, p: JobPayload, result: RunResult, streamer: ThreadStreamer) -> dict[str, Any]:
     report = result.report
+    post_charts(rt, p.incident_id, report, streamer)
     if result.interrupt is not None:
         approval = result.interrupt.get("approval") or {}
         record = rt.approvals.get(str(approval.get("id")))
         streamer.set_state(ReportStatus.AWAITING_APPROVAL.value)
         if record is not None:
-            streamer.post(approval_card(approval_id=record.id, incident_id=p.incident_id, action=record.action,
-                                        dry_run_diff=record.dry_run_diff, proposer=record.proposer,
-                                        expires_at=record.expires_at.timestamp()))
+            post_card_once(rt, p, record, streamer)
         else:
             streamer.post(Message(text=f"I proposed a fix but its approval record {approval.get('id')} is gone; "
                                        "ask me again in this thread."))
         return {"status": ReportStatus.AWAITING_APPROVAL.value, "approval_id": approval.get("id")}
     streamer.close(report)
     return {"status": report.status.value, "category": report.category}
+
+
+def _once(rt: Runtime, key: str, post: Callable[[], str | None]) -> str | None:
+    """Run `post()` (a ts, or None when it failed) unless this key's marker says it already went out.
+    The marker is taken first (SET NX) so a re-run job racing its ghost cannot post twice, and dropped
+    again when the post failed so that a retry can try again."""
+    if not rt.redis.set(key, "posting", nx=True, ex=MARKER_TTL_S):
+        log.info("already in the thread (%s): not posting it again", key)
+        return None
+    ts = post()
+    if ts:
+        rt.redis.set(key, ts, ex=MARKER_TTL_S)
+    else:
+        rt.redis.delete(key)
+    return ts
+
+
+def post_card_once(rt: Runtime, p: JobPayload, record: ApprovalRecord, streamer: ThreadStreamer) -> str | None:
+    """The approval card, at most once per incident and approval: a job re-run after a worker loss (or a
+    retry) finds the graph waiting on the same approval and must not ask twice."""
+    card = approval_card(approval_id=record.id, incident_id=p.incident_id, action=record.action,
+                         dry_run_diff=record.dry_run_diff, proposer=record.proposer,
+                         expires_at=record.expires_at.timestamp())
+    return _once(rt, f"debugbot:card:{p.incident_id}:{record.id}", lambda: streamer.post(card))
+
+
+def post_charts(rt: Runtime, incident_id: str, report: Report, streamer: ThreadStreamer) -> int:
+    """A PNG per metric observation the report rests on (each once per incident); how many went out."""
+    try:
+        charts = metric_charts(state_values(rt, incident_id), report, limit=None)
+    except (KeyError, TypeError, ValueError) as exc:  # a malformed observation costs the chart, not the job
+        log.warning("could not pick the charts: %s", exc)
+        return 0
+    posted = 0
+    for key, chart in charts:
+        if posted >= MAX_CHARTS:
+            break
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+
+        def upload(chart: MetricChart = chart, digest: str = digest) -> str | None:
+            ok = streamer.upload_chart(render_png(chart), title=chart.title, filename=f"chart-{digest}.png")
+            return digest if ok else None
+
+        posted += _once(rt, f"debugbot:chart:{incident_id}:{digest}", upload) is not None
+    return posted
 
 
 def decision_outcome(p: DecisionPayload, record: ApprovalRecord | None, values: dict[str, Any]) -> str:

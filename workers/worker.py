@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,10 +30,12 @@ from rq.job import UNEVALUATED, Job
 from rq.queue import Queue
 from rq.utils import now
 
+from bot.logcontext import bind
 from bot.payloads import parse_payload
 from tools.settings import Settings
 from workers import recovery
 from workers.logs import job_context
+from workers.metrics import record_job
 from workers.runtime import runtime
 from workers.thread import post_aborted
 
@@ -87,6 +90,41 @@ def attach_callbacks(job: Job) -> None:
         job.connection.hset(job.key, mapping=fields)
 
 
+def incident_of(job: Job) -> str | None:
+    """The incident a job works for (from its payload); None for a job that is not ours."""
+    try:
+        return parse_payload(job.args[0]).incident_id
+    except Exception:  # noqa: BLE001 - any foreign or broken payload: the job just logs without an incident
+        return None
+
+
+class IncidentQueue(Queue):
+    """RQ's queue, which also puts the dequeued job's incident on the log lines that follow:
+    RQ's own "Worker …: debugbot: <job>" line, the job's, the horse's and the callbacks'.
+    `DebugbotWorker.execute_job` clears it when the job is done."""
+
+    @classmethod
+    def dequeue_any(cls, *args: Any, **kwargs: Any) -> Any:
+        found = super().dequeue_any(*args, **kwargs)
+        if found is not None:
+            bind(incident_of(found[0]), found[0].id)
+        return found
+
+
+def run_counted(job: Job, execute: Any) -> None:
+    """Run `execute()` with the job's ids on every log line; then count the job (workers/metrics.py)."""
+    started = time.monotonic()
+    try:
+        with job_context(incident_of(job), job.id):
+            execute()
+            try:
+                record_job(job, seconds=time.monotonic() - started)
+            except Exception:  # noqa: BLE001 - metrics must never stop a worker
+                log.exception("could not count job %s", job.id)
+    finally:
+        bind(None)
+
+
 def die_with_parent(parent_pid: int) -> None:
     """Linux: the kernel kills this process when its parent dies (a SIGKILLed worker leaves no horse)."""
     if not sys.platform.startswith("linux"):
@@ -101,7 +139,7 @@ class DebugbotWorker(Worker):
     """RQ's forking worker with our liveness bounds, callbacks, and lost-horse recovery."""
 
     def __init__(self, queues: Any, *, liveness: Liveness, **kwargs: Any) -> None:
-        super().__init__(queues, **{**liveness.worker_kwargs(), **kwargs})
+        super().__init__(queues, **{"queue_class": IncidentQueue, **liveness.worker_kwargs(), **kwargs})
         self.liveness = liveness
         self._parent_pid = os.getpid()
 
@@ -116,8 +154,9 @@ class DebugbotWorker(Worker):
             self.run_maintenance_tasks()  # type: ignore[no-untyped-call]
 
     def execute_job(self, job: Job, queue: Queue) -> None:
+        """In this (parent) process: the horse is forked and waited for inside; counted once it is gone."""
         attach_callbacks(job)
-        super().execute_job(job, queue)
+        run_counted(job, lambda: super(DebugbotWorker, self).execute_job(job, queue))
 
     def setup_work_horse_signals(self) -> None:
         super().setup_work_horse_signals()  # type: ignore[no-untyped-call]
@@ -152,4 +191,4 @@ class InProcessWorker(SimpleWorker):
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         attach_callbacks(job)
-        super().execute_job(job, queue)
+        run_counted(job, lambda: super(InProcessWorker, self).execute_job(job, queue))

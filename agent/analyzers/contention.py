@@ -1,4 +1,4 @@
-"""Contention: a batch pod that started recently and shares a volume or node with a suffering service."""
+"""Contention: a batch pod that started recently and shares a volume or a node's CPU with a suffering service."""
 from __future__ import annotations
 
 from agent.cluster import ClusterView, Obj, key, parse_time, ref
@@ -26,6 +26,40 @@ def analyze(view: ClusterView) -> list[Finding]:
         if age is None or age > WINDOW_MIN:
             continue
         out += _neighbours(view, batch, top, running, age)
+        out += _node_neighbours(view, batch, top, running)
+    return out
+
+
+def _unbounded_cpu(pod: Obj) -> bool:
+    """A container with no CPU limit may take every idle core of its node."""
+    return any("cpu" not in ((c.get("resources") or {}).get("limits") or {})
+               for c in (pod.get("spec") or {}).get("containers") or [])
+
+
+def _node_neighbours(view: ClusterView, batch: Obj, top: Obj, running: list[Obj]) -> list[Finding]:
+    """Services with a pod on the node where a CPU-hungry batch pod (no CPU limit) just started."""
+    node = (batch.get("spec") or {}).get("nodeName")
+    started = (batch.get("status") or {}).get("startTime")
+    if not node or not _unbounded_cpu(batch):
+        return []
+    out: list[Finding] = []
+    seen: set[tuple[str, str | None, str]] = set()
+    for pod in running:
+        other = view.workload_of(pod)
+        if (pod.get("spec") or {}).get("nodeName") != node or other.get("kind") in _BATCH or key(other) in seen:
+            continue
+        seen.add(key(other))
+        facts = [f"{top['kind']} {top['metadata'].get('namespace')}/{top['metadata']['name']} started pod "
+                 f"{batch['metadata']['name']} at {started} on node {node}, with no CPU limit",
+                 f"{pod['metadata']['name']} of {other['metadata']['name']} runs on the same node {node}"]
+        action = ProposedAction(action=ActionName.RECOMMEND_ONLY, target=ref(top),
+                                rationale=f"move {top['metadata']['name']} to a batch node pool or give it a CPU "
+                                          f"limit (or fewer workers); give {other['metadata']['name']} CPU requests "
+                                          "that match its real use so the scheduler and CPU shares protect it")
+        out.append(Finding("contention.node", "resource_contention", ref(top), 0.4,
+                           f"{top['kind']} {top['metadata']['name']} takes the CPU of node {node} from "
+                           f"{other['metadata']['name']}", facts, action=action, affected=ref(other),
+                           onset=parse_time(started), data={"node": node, "pod": pod["metadata"]["name"]}))
     return out
 
 

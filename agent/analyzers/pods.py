@@ -15,6 +15,7 @@ from tools.models import ActionName, ObjectRef, ProposedAction
 
 RECENT_MIN = 30.0
 ROLLOUT_WINDOW_MIN = 24 * 60.0
+RELEASE_WINDOW_MIN = 14 * 24 * 60.0  # a leak needs days to show: a release this recent is the suspect
 _PULL = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"}
 _CONFIG = {"CreateContainerConfigError", "CreateContainerError", "RunContainerError"}
 
@@ -153,7 +154,18 @@ def _oom(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[ContainerTrouble]
              _logs_call(wl, t, previous=True)]
     return [Finding("pods.oom", "oom_killed", ref(wl), min(score, 0.95),
                     f"{ref(wl).label()} is OOMKilled at its memory limit", facts, against=against, action=action,
-                    affected=ref(wl), onset=t.last_finished, confirm_with=calls)]
+                    affected=ref(wl), onset=t.last_finished, confirm_with=calls,
+                    data=_release(view, rollout))]
+
+
+def _release(view: ClusterView, rollout: Rollout | None) -> dict[str, object]:
+    """The image release of the last days, if any: the suspect when the kills turn out to be a leak."""
+    age = view.age_minutes(rollout.current_created) if rollout else None
+    if rollout is None or rollout.previous is None or age is None or age > RELEASE_WINDOW_MIN \
+            or not rollout.previous_image or rollout.previous_image == rollout.current_image:
+        return {}
+    return {"release": {"revision": rollout.current, "previous": rollout.previous, "age_days": round(age / 1440, 1),
+                        "image": rollout.current_image, "previous_image": rollout.previous_image}}
 
 
 def _oom_against(view: ClusterView, wl: Obj, pods: list[Obj], ooms: list[ContainerTrouble],

@@ -1,6 +1,8 @@
 """Traffic-path detectors: Service selectors and ports vs pods, empty Endpoints, workloads scaled to zero."""
 from __future__ import annotations
 
+from typing import Any
+
 from agent.cluster import ClusterView, Obj, event_last_seen, ref
 from agent.findings import Finding, ToolCall
 from tools.models import ActionName, ProposedAction
@@ -108,6 +110,26 @@ def _container_ports(pod: Obj) -> dict[str | int, int]:
     return ports
 
 
+def _port_list(ports: dict[str | int, int]) -> str:
+    named = {v: k for k, v in ports.items() if isinstance(k, str)}
+    return ", ".join(f"{named[v]}={v}" if v in named else str(v) for v in sorted(set(ports.values())))
+
+
+def _intended_port(sp: dict[str, Any], ports: dict[str | int, int], all_ports: list[dict[str, Any]]) -> int | None:
+    """The container port a Service port was meant to reach: the one of the same name, else the only one no
+    other port of the Service targets, else the one numbered like the Service port; several are no guess."""
+    name = sp.get("name")
+    if isinstance(name, str) and name in ports:
+        return ports[name]
+    taken = {ports.get(t) for p in all_ports if p is not sp and isinstance(t := p.get("targetPort", p.get("port")),
+                                                                          (str, int))}
+    free = sorted(set(ports.values()) - taken)
+    if len(free) == 1:
+        return free[0]
+    port = sp.get("port")
+    return port if isinstance(port, int) and port in free else None
+
+
 def _port_mismatch(view: ClusterView, svc: Obj, pods: list[Obj], call: ToolCall) -> list[Finding]:
     ports = _container_ports(pods[0])
     if not ports:
@@ -117,16 +139,17 @@ def _port_mismatch(view: ClusterView, svc: Obj, pods: list[Obj], call: ToolCall)
         target = sp.get("targetPort", sp.get("port"))
         if target in ports:
             continue
-        numeric = sorted({v for v in ports.values()})
-        if len(numeric) != 1:
+        port = _intended_port(sp, ports, svc["spec"]["ports"])
+        if port is None:
             continue
         fixed = [dict(p) for p in svc["spec"]["ports"]]
-        fixed[i]["targetPort"] = numeric[0]
+        fixed[i]["targetPort"] = port
         facts = [f"Service {svc['metadata']['name']} port {sp.get('port')} targets {target}, "
-                 f"but the pods listen on {numeric[0]}"]
+                 f"but the pods listen on {port} (their ports: {_port_list(ports)})",
+                 f"nothing listens on {target}: connections to it are refused (ingress 502)"]
         action = ProposedAction(action=ActionName.PATCH_RESOURCE, target=ref(svc),
                                 params={"patch": {"spec": {"ports": fixed}}},
-                                rationale=f"send traffic to the port the pods listen on ({numeric[0]})")
+                                rationale=f"send traffic to the port the pods listen on ({port})")
         out.append(Finding("routing.port", "service_routing", ref(svc), 0.8,
                            f"Service {svc['metadata']['name']} targets a port no pod listens on", facts,
                            action=action, affected=ref(view.workload_of(pods[0])), confirm_with=[call]))
@@ -143,6 +166,24 @@ def _desired_before(view: ClusterView, wl: Obj) -> int:
         except ValueError:
             return 0
     return 0
+
+
+def _hand_scaled(wl: Obj) -> str:
+    """Who last wrote spec.replicas through the scale subresource (kubectl scale, a script), as a fact; else ''."""
+    for mf in wl["metadata"].get("managedFields") or []:
+        spec = (mf.get("fieldsV1") or {}).get("f:spec") or {}
+        if mf.get("subresource") == "scale" and "f:replicas" in spec:
+            return f"managedFields: {mf.get('manager')} set spec.replicas through the scale subresource at " \
+                   f"{mf.get('time')} (a hand-run scale, not a rollout)"
+    return ""
+
+
+def replicas_query(wl: Obj) -> ToolCall:
+    """The most replicas kube-state-metrics saw for the workload over the last day: the count to restore."""
+    ns, name = wl["metadata"].get("namespace"), wl["metadata"]["name"]
+    label = "deployment" if wl["kind"] == "Deployment" else "statefulset"
+    metric = "kube_deployment_spec_replicas" if wl["kind"] == "Deployment" else "kube_statefulset_replicas"
+    return ToolCall("promql", {"query": f'max_over_time({metric}{{namespace="{ns}",{label}="{name}"}}[1d])'})
 
 
 def _scaled_to_zero(view: ClusterView, wl: Obj) -> list[Finding]:
@@ -162,10 +203,13 @@ def _scaled_to_zero(view: ClusterView, wl: Obj) -> list[Finding]:
     served = any(_matches((s.get("spec") or {}).get("selector") or {"-": "-"},
                           ((wl.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels") or {})
                  for s in view.objects("Service", ns))
-    if not served and not before:
+    hand = _hand_scaled(wl)
+    if not served and not before and not hand:
         return []
+    facts += [hand] if hand else []
     replicas = before or _desired_before(view, wl) or 2
     action = ProposedAction(action=ActionName.SCALE_WORKLOAD, target=ref(wl), params={"replicas": replicas},
                             rationale=f"restore the {replicas} replicas it ran before")
-    return [Finding("routing.zero", "scaled_to_zero", ref(wl), 0.75 if served else 0.6,
-                    f"{wl['kind']} {name} is scaled to zero", facts, action=action, affected=ref(wl))]
+    return [Finding("routing.zero", "scaled_to_zero", ref(wl), 0.75 if served or hand else 0.6,
+                    f"{wl['kind']} {name} is scaled to zero", facts, action=action, affected=ref(wl),
+                    confirm_with=[] if before else [replicas_query(wl)], data={"known_count": bool(before)})]

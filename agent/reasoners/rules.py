@@ -2,7 +2,8 @@
 
 Policy, in order:
 1. first step: state the leading hypotheses and call the tools that would confirm or refute them;
-2. re-score each finding with what the tools showed (log signals for the affected pods);
+2. when the traces blame a service other than the one in focus, read that service's pod metrics too;
+   then re-score each finding with what the tools showed (log signals, metric shapes, trace leads);
 3. if the best finding is strong enough, propose its action (a mutation goes to the approval gate,
    `recommend_only` concludes); a declined action falls back to advice;
 4. after an approved action ran, conclude with its verification;
@@ -13,18 +14,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.analyzers import all_observers
-from agent.evidence import growing, log_signals, metric_rows, rises_after
+from agent.analyzers import all_observers, nodelocal, rbac
+from agent.evidence import growing, leak_findings, log_signals, metric_rows, rises_after
 from agent.findings import Finding, ToolCall
+from agent.memory.priors import apply_priors
 from agent.reasoner import Conclusion, Decision
 from agent.reasoners import followup
+from agent.reasoners.rules_confirm import (CONFIRMED, confirm_node_contention, confirm_recurring,
+                                          confirm_restart_pickup, confirm_stale_secret, confirm_startup,
+                                          confirm_zero_count,
+                                          superseded, unsteady_latency)
+from agent.reasoners.rules_traces import blamed_downstream, follow_leads, lead_findings, traced_by_spans
 from agent.state import AgentState
-from tools.trace_findings import trace_findings
 from tools.models import ActionName, ProposedAction
 from tools.report import Hypothesis, ReportStatus, Verdict
 
-CONFIRMED = 0.6
 MAX_CALLS_PER_STEP = 14
+_SERVING = ("Deployment", "StatefulSet", "DaemonSet")
 
 
 class RulesReasoner:
@@ -34,9 +40,12 @@ class RulesReasoner:
         findings = [Finding.from_dict(d) for d in state.get("findings") or []]
         observations = list(state.get("observations") or [])
         scaled = {f.affected.name for f in findings if f.category == "autoscaling" and f.affected}
-        extra = [f for observe in all_observers() for f in observe(state.get("focus") or {}, observations)
-                 if not (f.category == "cpu_saturation" and f.affected and f.affected.name in scaled)]
+        extra = [f for observe in all_observers() for f in observe(state.get("focus") or {}, observations)]
+        extra += leak_findings(state.get("focus") or {}, observations, findings)
+        extra += lead_findings(state.get("focus") or {}, observations)
+        extra = [f for f in extra if not (f.category == "cpu_saturation" and f.affected and f.affected.name in scaled)]
         findings = _rescore(findings + extra, observations, focus=state.get("focus") or {})
+        findings = apply_priors(findings, state.get("priors"), confirmed=CONFIRMED)  # past incidents: rank only
         if state.get("outcome"):
             return self._after_action(state, findings)
         hyps = _hypotheses(findings)
@@ -47,6 +56,10 @@ class RulesReasoner:
             if calls:
                 plan = [f"check: {h.statement}" for h in hyps[:3]] or ["survey the workloads in focus"]
                 return Decision(calls=calls, hypotheses=hyps, plan=plan)
+        follow = [c for c in follow_leads(state.get("focus") or {}, observations) if c.key() not in asked]
+        if follow:
+            return Decision(calls=follow, hypotheses=hyps, plan=["follow the traces to the service that holds "
+                                                                 "the time or the failures"])
         best = findings[0] if findings else None
         if best is None or best.score < CONFIRMED:
             return Decision(hypotheses=hyps, conclude=_no_strong_finding(state, best))
@@ -91,10 +104,35 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
         if f.analyzer == "config.split":
             _confirm_split(f, observations, focus)
             continue
+        if f.analyzer == "config.restart":
+            confirm_restart_pickup(f, observations)
+            continue
+        if f.analyzer == "contention.node":
+            confirm_node_contention(f, observations)
+            continue
+        if f.analyzer == "secrets.stale_env":
+            confirm_stale_secret(f, observations)
+            continue
+        if f.analyzer == "pods.recurring":
+            confirm_recurring(f, observations)
+            continue
+        if f.analyzer == "probes.startup":
+            confirm_startup(f, observations)
+            continue
+        if f.analyzer == "routing.zero":
+            confirm_zero_count(f, observations)
+        if f.analyzer == "network.nodelocal":
+            nodelocal.confirm(f, observations)
+            continue
+        if f.analyzer == "rbac.role":
+            rbac.confirm(f, observations)
+            continue
+        if f.analyzer == "observed.cpu" and f.against:
+            unsteady_latency(f, observations)
         if f.analyzer == "pods.oom":
             _leak_or_limit(f, observations)
         _traced_from_focus(f, observations, focus)
-        _traced_by_spans(f, observations)
+        traced_by_spans(f, observations)
         if f.analyzer == "rollout.recent" and f.onset is not None:
             rises = rises_after(observations, service=f.affected.name, since=f.onset.strftime("%Y-%m-%dT%H:%M:%S"))
             if rises:
@@ -116,6 +154,9 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
                 f.score = min(0.98, f.score + 0.1)
         else:
             f.facts += [f"logs: {s.line}" for s in sigs[:2]]
+    for f in findings:
+        blamed_downstream(f, observations)
+    superseded(findings)
     return sorted(findings, key=lambda x: x.score, reverse=True)
 
 
@@ -129,21 +170,6 @@ def _traced_from_focus(f: Finding, observations: list[Any], focus: dict[str, Any
             if any(n in sig.line for n in names):
                 f.score = min(0.9, f.score + 0.3)
                 f.facts.append(f"{pod['name']} (in focus) fails calling it: {sig.line}")
-                return
-
-
-def _traced_by_spans(f: Finding, observations: list[Any]) -> None:
-    """The deepest failing (or slowest) service in the traces is a stronger candidate than its callers."""
-    if f.affected is None:
-        return
-    for ob in observations:
-        if ob["tool"] != "find_traces" or ob["status"] != "ok" or not isinstance(ob.get("data"), dict):
-            continue
-        for lead in trace_findings(ob["data"])[:2]:
-            if lead.get("service") in (f.affected.name, f.resource.name if f.resource else None):
-                f.score = min(0.9, f.score + 0.3)
-                f.facts.append(f"traces: {lead.get('kind')} in {lead.get('service')} {lead.get('operation', '')} "
-                               f"({float(lead.get('share') or 0):.0%} of traces) {lead.get('message', '')}".strip())
                 return
 
 
@@ -175,7 +201,8 @@ def _leak_or_limit(f: Finding, observations: list[Any]) -> None:
     if not rows:
         return
     if not leaking:
-        f.facts.append("memory is flat below the limit between kills: the limit is too small for normal use")
+        f.facts.append("the typical memory level stays flat well below the limit; the kills come from short "
+                       "spikes to it: the limit is too small for the largest requests, not a leak")
         return
     f.category, f.analyzer = "memory_leak", "pods.leak"
     f.summary = f"{f.affected.label()} leaks memory until it is OOMKilled"
@@ -183,11 +210,26 @@ def _leak_or_limit(f: Finding, observations: list[Any]) -> None:
     f.facts.append(f"memory of {r['labels'].get('pod')} grows {r['slope_per_hour'] / 2**20:.0f}Mi/h, from "
                    f"{r['low'] / 2**20:.0f}Mi to {r['peak'] / 2**20:.0f}Mi of its {r['limit'] / 2**20:.0f}Mi limit "
                    f"({len(leaking)} of {len(rows)} containers climbing): a leak, not a limit that is too small")
-    f.action = ProposedAction(action=ActionName.RESTART_WORKLOAD, target=f.action.target,
-                              rationale="a rolling restart frees the leaked memory now; the leak itself needs a "
-                                        "code or config fix (bound the cache that grows), and a bigger limit "
-                                        "only delays the next kill")
+    f.action = _leak_fix(f)
     f.score = min(0.9, f.score + 0.15)
+
+
+def _leak_fix(f: Finding) -> ProposedAction:
+    """A leak that came with a release of the last days: roll back (a restart only delays the next kill)."""
+    assert f.action is not None
+    rel = f.data.get("release") or {}
+    if rel.get("previous") is not None and f.action.target and f.action.target.kind == "Deployment":
+        f.facts.append(f"the leaking pods run revision {rel['revision']} ({rel['image']}), released "
+                       f"{rel['age_days']} days ago; revision {rel['previous']} ({rel['previous_image']}) ran before")
+        return ProposedAction(action=ActionName.ROLLBACK_DEPLOYMENT, target=f.action.target,
+                              params={"revision": rel["previous"]},
+                              rationale=f"the leak came with revision {rel['revision']} ({rel['image']}); revision "
+                                        f"{rel['previous']} ran without it. A restart only delays the next kill "
+                                        "and a bigger limit only stretches the cycle")
+    return ProposedAction(action=ActionName.RESTART_WORKLOAD, target=f.action.target,
+                          rationale="a rolling restart frees the leaked memory now; the leak itself needs a "
+                                    "code or config fix (bound the cache that grows), and a bigger limit "
+                                    "only delays the next kill")
 
 
 def _hypotheses(findings: list[Finding]) -> list[Hypothesis]:
@@ -204,6 +246,8 @@ def _first_calls(state: AgentState, findings: list[Finding]) -> list[ToolCall]:
     calls: list[ToolCall] = []
     for f in findings[:2]:
         calls += f.confirm_with
+        if not (state.get("focus") or {}).get("workloads") and f.affected and f.affected.kind in _SERVING:
+            calls.append(ToolCall("find_traces", {"service": f.affected.name, "minutes": 60}))
     calls += [ToolCall("pod_logs", {"namespace": _focus_ns(state), "pod": p["name"], "tail_lines": 200})
               for p in (state.get("focus") or {}).get("pods", [])[:3]]
     for w in (state.get("focus") or {}).get("workloads", [])[:1]:
@@ -215,7 +259,8 @@ def _first_calls(state: AgentState, findings: list[Finding]) -> list[ToolCall]:
             calls.append(ToolCall("latency_quantile", {"namespace": w["namespace"], "service": w["name"]}))
             calls.append(ToolCall("find_traces", {"service": w["name"], "minutes": 60}))
             pods = {"namespace": w["namespace"], "pod_regex": f"{w['name']}-.*"}
-            calls += [ToolCall("cpu_throttling", pods), ToolCall("cpu_vs_limit", pods)]
+            calls += [ToolCall("cpu_throttling", pods), ToolCall("cpu_vs_limit", pods),
+                      ToolCall("memory_vs_limit", pods)]
     seen: set[str] = set()
     unique = []
     for c in calls:

@@ -105,7 +105,11 @@ def test_workers_have_two_replicas_an_exec_liveness_probe_and_time_to_finish_a_j
     assert worker["spec"]["replicas"] == 2
     spec = pod_spec(worker)
     (c,) = spec["containers"]
-    assert c["args"] == ["worker"] and "ports" not in c
+    assert c["args"] == ["worker"]
+    metrics_port = int(find(base, "ConfigMap", "debugbot-config")["data"]["DEBUGBOT_WORKER_METRICS_PORT"])
+    assert c["ports"] == [{"name": "metrics", "containerPort": metrics_port}]
+    annotations = worker["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(metrics_port) and annotations["prometheus.io/path"] == "/metrics"
     assert c["livenessProbe"]["exec"]["command"][:2] == ["python", "-c"]
     timeout_s = int(find(base, "ConfigMap", "debugbot-config")["data"]["DEBUGBOT_MAX_SECONDS"])
     assert spec["terminationGracePeriodSeconds"] > timeout_s
@@ -140,7 +144,7 @@ def test_network_policies_deny_by_default_and_open_only_what_each_part_needs(bas
     assert [p["port"] for rule in bot["ingress"] for p in rule["ports"]] == [3000]
     assert egress_ports(bot) == {53, 6379, 443}
     worker = policy(base, "debugbot-worker")
-    assert worker["ingress"] == []
+    assert [p["port"] for rule in worker["ingress"] for p in rule["ports"]] == [9102]  # /metrics only
     assert {53, 6379, 443, 6443, 9090} <= egress_ports(worker)
     red = policy(base, "debugbot-redis")
     assert [p["port"] for rule in red["ingress"] for p in rule["ports"]] == [6379]

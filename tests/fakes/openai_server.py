@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,6 +31,8 @@ class FakeOpenAI:
     def __init__(self, turns: list[Turn], *, repeat_last: bool = False) -> None:
         self.turns, self.repeat_last = list(turns), repeat_last
         self.requests: list[dict[str, Any]] = []
+        self.embedding_requests: list[dict[str, Any]] = []
+        self.embedding_status = 200
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -53,6 +56,19 @@ class FakeOpenAI:
                 return self.turns.pop(0) if self.turns else Turn(content="script exhausted", status=500)
             return self.turns[0]
 
+    def _embeddings(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """`/v1/embeddings`: a deterministic bag-of-words vector per input (`embedding_status` scripts a failure)."""
+        with self._lock:
+            self.embedding_requests.append(body)
+        if self.embedding_status != 200:
+            return self.embedding_status, {"error": {"message": f"scripted {self.embedding_status}",
+                                                     "type": "server_error"}}
+        inputs = body.get("input") if isinstance(body.get("input"), list) else [body.get("input")]
+        data = [{"object": "embedding", "index": i, "embedding": _bag_of_words(str(text), EMBEDDING_DIM)}
+                for i, text in enumerate(inputs)]
+        return 200, {"object": "list", "data": data, "model": body.get("model", "fake"),
+                     "usage": {"prompt_tokens": 8 * len(inputs), "total_tokens": 8 * len(inputs)}}
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -62,6 +78,10 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if self.path.rstrip("/").endswith("/embeddings"):  # never consumes a scripted turn
+                    status, payload = fake._embeddings(body)
+                    self._send(status, payload)
+                    return
                 turn = fake._next(body)
                 if turn.delay_s:
                     time.sleep(turn.delay_s)
@@ -82,6 +102,17 @@ class FakeOpenAI:
                 self.wfile.write(data)
 
         return Handler
+
+
+EMBEDDING_DIM = 64
+
+
+def _bag_of_words(text: str, dim: int) -> list[float]:
+    """Words hashed (crc32, stable across processes) into `dim` counts: alike texts get alike vectors."""
+    vector = [0.0] * dim
+    for word in text.lower().split():
+        vector[zlib.crc32(word.encode()) % dim] += 1.0
+    return vector
 
 
 def _completion(turn: Turn, model: str) -> dict[str, Any]:
