@@ -13,12 +13,14 @@ Observer = Callable[[dict[str, Any], list[Observation]], list[Finding]]
 
 
 def all_analyzers() -> list[Analyzer]:
-    from agent.analyzers import (capacity, config_split, contention, dependencies, network, netpol_ports, nodelocal,
-                                 pods, rbac, rollout, routing, recurring, secrets, startup)
+    from agent.analyzers import (capacity, config_split, contention, dependencies, front_proxy, hpa_source,
+                                 netpol_ports, network, nodelocal, pods, rbac, recurring, rollout, routing,
+                                 secrets, startup)
 
     return [pods.analyze, routing.analyze, capacity.analyze, rollout.analyze, contention.analyze,
             config_split.analyze, network.analyze, dependencies.analyze, startup.analyze,
-            secrets.analyze, recurring.analyze, nodelocal.analyze, rbac.analyze, netpol_ports.analyze]
+            secrets.analyze, recurring.analyze, nodelocal.analyze, rbac.analyze, netpol_ports.analyze,
+            front_proxy.analyze, hpa_source.analyze]
 
 
 def all_observers() -> list[Observer]:

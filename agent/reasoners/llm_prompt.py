@@ -59,7 +59,7 @@ def state_message(state: AgentState) -> str:
         "question": state.get("question"), "seen_before": prior_context(state.get("priors")),
     }
     lines = [json.dumps({k: v for k, v in parts.items() if v not in (None, [], {})}, default=str,
-                        ensure_ascii=False)]
+                        ensure_ascii=False, separators=(",", ":"))]
     for i, ob in enumerate(obs):
         text = cap_text(ob["text"], FULL_TOKENS, keep="head")[0] if i >= len(obs) - KEEP_FULL \
             else (ob["text"].splitlines() or [""])[0][:200] + " [compacted]"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.analyzers import all_observers, nodelocal, rbac
+from agent.analyzers import all_observers, front_proxy, nodelocal, rbac
 from agent.evidence import growing, leak_findings, log_signals, metric_rows, rises_after
 from agent.findings import Finding, ToolCall
 from agent.memory.priors import apply_priors
@@ -126,6 +126,9 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
             continue
         if f.analyzer == "rbac.role":
             rbac.confirm(f, observations)
+            continue
+        if f.analyzer == "cpu.front_proxy":
+            front_proxy.confirm(f, observations)
             continue
         if f.analyzer == "observed.cpu" and f.against:
             unsteady_latency(f, observations)
