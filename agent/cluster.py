@@ -1,6 +1,7 @@
 """A read-only view over an Inventory: owners, pods of a workload, events of an object, revisions."""
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -44,6 +45,19 @@ class ClusterView:
     inv: Inventory
     now: datetime
     _owner_cache: dict[tuple[str, str | None, str], Obj | None] = field(default_factory=dict)
+    # built on first use: analyzers ask for the pods and events of every workload, and a scan of all
+    # pods or events per question is quadratic in a 5,000-pod cluster
+    _groups: dict[str, dict[Hashable, list[Obj]]] = field(default_factory=dict)
+
+    def _grouped(self, name: str, objs: Callable[[], Iterable[Obj]],
+                 keys: Callable[[Obj], Iterable[Hashable]]) -> dict[Hashable, list[Obj]]:
+        if name not in self._groups:
+            groups: dict[Hashable, list[Obj]] = {}
+            for obj in objs():
+                for k in keys(obj):
+                    groups.setdefault(k, []).append(obj)
+            self._groups[name] = groups
+        return self._groups[name]
 
     def objects(self, kind: str, namespace: str | None = None) -> list[Obj]:
         return self.inv.of(kind, namespace)
@@ -74,17 +88,15 @@ class ClusterView:
         return top
 
     def pods_of(self, workload: Obj) -> list[Obj]:
-        ns = workload.get("metadata", {}).get("namespace")
-        target = key(workload)
-        return [p for p in self.objects("Pod", ns) if key(self.workload_of(p)) == target]
+        by_workload = self._grouped("pods", lambda: self.objects("Pod"), lambda p: [key(self.workload_of(p))])
+        return list(by_workload.get(key(workload), []))
 
     def replicasets_of(self, deployment: Obj) -> list[Obj]:
         """ReplicaSets owned by the Deployment, newest revision first."""
-        ns = deployment["metadata"].get("namespace")
-        name = deployment["metadata"]["name"]
-        rss = [rs for rs in self.objects("ReplicaSet", ns)
-               if any(o.get("kind") == "Deployment" and o.get("name") == name
-                      for o in rs["metadata"].get("ownerReferences") or [])]
+        by_owner = self._grouped("replicasets", lambda: self.objects("ReplicaSet"), lambda rs: [
+            (rs["metadata"].get("namespace"), o.get("name")) for o in rs["metadata"].get("ownerReferences") or []
+            if o.get("kind") == "Deployment"])
+        rss = by_owner.get((deployment["metadata"].get("namespace"), deployment["metadata"]["name"]), [])
         return sorted(rss, key=revision, reverse=True)
 
     def events_for(self, obj: Obj, *, include_children: bool = True) -> list[Obj]:
@@ -95,8 +107,10 @@ class ClusterView:
             if obj.get("kind") == "Deployment":
                 names |= {("ReplicaSet", rs["metadata"]["name"]) for rs in self.replicasets_of(obj)}
         ns = obj["metadata"].get("namespace")
-        evs = [e for e in self.objects("Event", ns)
-               if (e.get("involvedObject", {}).get("kind"), e.get("involvedObject", {}).get("name")) in names]
+        by_object = self._grouped("events", lambda: self.objects("Event"), lambda e: [(
+            e.get("involvedObject", {}).get("kind"), e.get("involvedObject", {}).get("name"))])
+        evs = [e for k in names for e in by_object.get(k, [])
+               if ns is None or e.get("metadata", {}).get("namespace") == ns]  # a Node's events: any namespace
         return sorted(evs, key=event_last_seen, reverse=True)
 
     def age_minutes(self, when: datetime | None) -> float | None:
