@@ -28,6 +28,7 @@ DEFAULT_PATCH_ALLOWLIST = [
     "StatefulSet:spec.template.spec.tolerations",
     "DaemonSet:spec.template.spec.containers.image",
     "DaemonSet:spec.template.spec.containers.env",
+    "DaemonSet:spec.template.spec.nodeSelector",
     "DaemonSet:spec.template.spec.tolerations",
     "Service:spec.selector",
     "Service:spec.ports",

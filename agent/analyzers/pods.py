@@ -9,13 +9,14 @@ from kubernetes.utils import parse_quantity
 from agent.analyzers.scheduling import SchedulingFix, scheduling_fix
 from agent.analyzers.workload import (ContainerTrouble, Rollout, container_spec, restore_probe, rollout_of,
                                      sibling_probe_path, template_patch, troubles)
-from agent.cluster import ClusterView, Obj, event_last_seen, key, ref
+from agent.cluster import ClusterView, Obj, event_last_seen, key, parse_time, ref
 from agent.findings import Finding, ToolCall
 from tools.models import ActionName, ObjectRef, ProposedAction
 
 RECENT_MIN = 30.0
 ROLLOUT_WINDOW_MIN = 24 * 60.0
 RELEASE_WINDOW_MIN = 14 * 24 * 60.0  # a leak needs days to show: a release this recent is the suspect
+SINCE_RELEASE_SHARE = 0.5  # the kills span at least half the time since the release: they came with it
 _PULL = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"}
 _CONFIG = {"CreateContainerConfigError", "CreateContainerError", "RunContainerError"}
 
@@ -155,14 +156,29 @@ def _oom(view: ClusterView, wl: Obj, pods: list[Obj], tr: list[ContainerTrouble]
     return [Finding("pods.oom", "oom_killed", ref(wl), min(score, 0.95),
                     f"{ref(wl).label()} is OOMKilled at its memory limit", facts, against=against, action=action,
                     affected=ref(wl), onset=t.last_finished, confirm_with=calls,
-                    data=_release(view, rollout))]
+                    data=_release(view, rollout, pods))]
 
 
-def _release(view: ClusterView, rollout: Rollout | None) -> dict[str, object]:
-    """The image release of the last days, if any: the suspect when the kills turn out to be a leak."""
+def _killed_for_min(pods: list[Obj]) -> float:
+    """How long the OOM kills have gone on, estimated as restarts x the length of the last killed run."""
+    spans = []
+    for pod in pods:
+        for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+            last = (cs.get("lastState") or {}).get("terminated") or {}
+            start, end = parse_time(last.get("startedAt")), parse_time(last.get("finishedAt"))
+            if last.get("reason") == "OOMKilled" and start and end:
+                spans.append(int(cs.get("restartCount") or 0) * (end - start).total_seconds() / 60)
+    return max(spans, default=0.0)
+
+
+def _release(view: ClusterView, rollout: Rollout | None, pods: list[Obj]) -> dict[str, object]:
+    """The image release of the last days whose pods have been killed since about its rollout, if any: the
+    suspect when the kills turn out to be a leak. Kills that began long after the release point elsewhere
+    (a change in load or data), where a rollback would not help."""
     age = view.age_minutes(rollout.current_created) if rollout else None
     if rollout is None or rollout.previous is None or age is None or age > RELEASE_WINDOW_MIN \
-            or not rollout.previous_image or rollout.previous_image == rollout.current_image:
+            or not rollout.previous_image or rollout.previous_image == rollout.current_image \
+            or _killed_for_min(pods) < SINCE_RELEASE_SHARE * age:
         return {}
     return {"release": {"revision": rollout.current, "previous": rollout.previous, "age_days": round(age / 1440, 1),
                         "image": rollout.current_image, "previous_image": rollout.previous_image}}
