@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
+import multiprocessing
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", help="JSON of an earlier run: fail if a scenario that passed there fails now")
     p.add_argument("--no-traces", action="store_true",
                    help="run without a tracing backend (no DEBUGBOT_JAEGER_URL), as a deployment without Jaeger")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="run this many scenarios at once, each in its own process (rows still print in order)")
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -82,6 +88,24 @@ def _write_transcript(path: Path, state: dict[str, Any], events: list[ProgressEv
     path.write_text("\n".join(lines))
 
 
+def _run_or_fail(path: Path, *, reasoner: str, transcript: Path | None, traces: bool) -> dict[str, Any]:
+    try:
+        return run_one(path, reasoner=reasoner, transcript=transcript, traces=traces)
+    except ScenarioError as exc:
+        return _failed_row(path, f"invalid scenario: {exc}")
+
+
+def _rows(files: list[Path], args: argparse.Namespace) -> Iterator[dict[str, Any]]:
+    one = functools.partial(_run_or_fail, reasoner=args.reasoner, traces=not args.no_traces,
+                            transcript=Path(args.transcript) if args.transcript else None)
+    if args.jobs <= 1:
+        yield from map(one, files)
+        return
+    # fork: the children start with the imports done; each scenario gets its own sandbox and graph
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(one, files)
+
+
 def _failed_row(path: Path, why: str) -> dict[str, Any]:
     return {"id": path.stem, "passed": False, "diagnosis": False, "remediation": False, "verified": False,
             "evidence_recall": 0.0, "category": None, "resource": None, "action": None, "seconds": 0.0,
@@ -96,12 +120,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     rows: list[dict[str, Any]] = []
     print(f"{'scenario':48} {'pass':5} {'diag':5} {'fix':5} {'verif':5} {'recall':6} {'category':20} {'sec':>6}")
-    for path in files:
-        try:
-            row = run_one(path, reasoner=args.reasoner, transcript=Path(args.transcript) if args.transcript else None,
-                          traces=not args.no_traces)
-        except ScenarioError as exc:
-            row = _failed_row(path, f"invalid scenario: {exc}")
+    for row in _rows(files, args):
         rows.append(row)
         print(f"{row['id'][:48]:48} {_b(row['passed'])} {_b(row['diagnosis'])} {_b(row['remediation'])} "
               f"{_b(row['verified'])} {row['evidence_recall']:6.2f} {str(row['category'])[:20]:20} "

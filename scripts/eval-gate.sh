@@ -7,4 +7,4 @@ if ! "$bin" eval --help >/dev/null 2>&1; then
   echo "eval-gate: debugbot eval is not available yet"; exit 0
 fi
 mkdir -p eval-out
-"$bin" eval "$@" --json eval-out/eval.json --baseline bench/eval-baseline.json
+"$bin" eval "$@" --jobs 2 --json eval-out/eval.json --baseline bench/eval-baseline.json
