@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 STAMP := $(VENV)/.installed
+TEST_WORKERS ?= 2
 
 .PHONY: demo test services venv eval bench lint clean
 
@@ -23,7 +24,7 @@ demo: venv
 	$(BIN)/debugbot demo
 
 test: services venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -p no:cacheprovider
 	bash scripts/eval-gate.sh $(BIN)/debugbot $(SHARED)/scenarios scenarios
 
 eval: venv
