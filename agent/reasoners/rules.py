@@ -12,6 +12,7 @@ Nothing here looks at scenario ids, object names or namespaces.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from agent.analyzers import all_observers, front_proxy, nodelocal, rbac
@@ -97,6 +98,15 @@ class RulesReasoner:
                                             summary=text))
 
 
+Confirmer = Callable[[Finding, list[Any]], None]
+_CONFIRM_ONLY: dict[str, Confirmer] = {
+    "config.restart": confirm_restart_pickup, "contention.node": confirm_node_contention,
+    "secrets.stale_env": confirm_stale_secret, "pods.recurring": confirm_recurring,
+    "probes.startup": confirm_startup, "network.nodelocal": nodelocal.confirm, "rbac.role": rbac.confirm,
+    "cpu.front_proxy": front_proxy.confirm,
+}
+
+
 def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[str, Any]) -> list[Finding]:
     for f in findings:
         if f.affected is None:
@@ -104,32 +114,11 @@ def _rescore(findings: list[Finding], observations: list[Any], *, focus: dict[st
         if f.analyzer == "config.split":
             _confirm_split(f, observations, focus)
             continue
-        if f.analyzer == "config.restart":
-            confirm_restart_pickup(f, observations)
-            continue
-        if f.analyzer == "contention.node":
-            confirm_node_contention(f, observations)
-            continue
-        if f.analyzer == "secrets.stale_env":
-            confirm_stale_secret(f, observations)
-            continue
-        if f.analyzer == "pods.recurring":
-            confirm_recurring(f, observations)
-            continue
-        if f.analyzer == "probes.startup":
-            confirm_startup(f, observations)
+        if f.analyzer in _CONFIRM_ONLY:  # findings whose own confirmer weighs the observations in full
+            _CONFIRM_ONLY[f.analyzer](f, observations)
             continue
         if f.analyzer == "routing.zero":
             confirm_zero_count(f, observations)
-        if f.analyzer == "network.nodelocal":
-            nodelocal.confirm(f, observations)
-            continue
-        if f.analyzer == "rbac.role":
-            rbac.confirm(f, observations)
-            continue
-        if f.analyzer == "cpu.front_proxy":
-            front_proxy.confirm(f, observations)
-            continue
         if f.analyzer == "observed.cpu" and f.against:
             unsteady_latency(f, observations)
         if f.analyzer == "pods.oom":
